@@ -1,0 +1,256 @@
+// Benchmarks of the foundation (issue 2): ingestion over HTTP, chart reads, runs-table queries.
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { parseOperation } from '@nereid/core'
+import { buildApp, bootstrap } from '@nereid/server'
+import { createLocalBlobStore, createSqliteStore } from '@nereid/store'
+import { CLI, fmt, peakRssMiB, printTable, startServer, summarize } from './lib.mjs'
+
+const INGEST_CLIENT = fileURLToPath(new URL('./ingest-client.mjs', import.meta.url))
+
+export async function ingestionBenchmark({ connections = 4, batchesPerConnection = 250 } = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'nereid-bench-ingest-'))
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      CLI,
+      'admin',
+      'bootstrap',
+      '--workspace',
+      'bench',
+      '--project',
+      'ingest',
+      '--data',
+      dataDir,
+    ])
+    const token = stdout.trim()
+    const server = await startServer(dataDir)
+    const runIds = []
+    for (let i = 0; i < connections; i++) {
+      const response = await fetch(`${server.url}/api/v1/projects/bench/ingest/objects`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'run' }),
+      })
+      runIds.push((await response.json()).object.id)
+    }
+    const output = await new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [INGEST_CLIENT, server.url, token, JSON.stringify(runIds), String(batchesPerConnection)],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      )
+      let text = ''
+      child.stdout.on('data', (chunk) => (text += chunk))
+      child.on('exit', (code) =>
+        code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`ingest client exited ${code}`)),
+      )
+    })
+    const rss = peakRssMiB(server.child.pid)
+    server.child.kill('SIGTERM')
+    await new Promise((resolve) => server.child.once('exit', resolve))
+    const pointsPerSecond = output.points / output.seconds
+    const parsePointsPerSecond = output.points / output.parseSeconds
+    return { ...output, pointsPerSecond, parsePointsPerSecond, peakRssMiB: rss, connections }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function inProcessApp() {
+  const dir = await mkdtemp(join(tmpdir(), 'nereid-bench-'))
+  const store = createSqliteStore({ filename: join(dir, 'nereid.db') })
+  await store.migrate()
+  const { token } = await bootstrap(store, {
+    publicUrl: 'http://localhost',
+    workspace: 'bench',
+    project: 'reads',
+    now: Date.now(),
+  })
+  const app = await buildApp({
+    store,
+    blobs: createLocalBlobStore(join(dir, 'blobs')),
+    config: { publicUrl: 'http://localhost' },
+  })
+  const project = await store.projects.get('bench', 'reads')
+  return {
+    store,
+    app,
+    project,
+    headers: { authorization: `Bearer ${token}` },
+    async close() {
+      await app.close()
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function chartReadBenchmark({
+  points = 1_000_000,
+  buckets = 1000,
+  iterations = 200,
+} = {}) {
+  const t = await inProcessApp()
+  try {
+    const { object } = await t.store.objects.create({
+      projectId: t.project.id,
+      kind: 'run',
+      owner: 'admin',
+      now: Date.now(),
+    })
+    const chunk = 10_000
+    for (let start = 0; start < points; start += chunk) {
+      const values = Array.from(
+        { length: chunk },
+        (_, i) => Math.sin((start + i) / 5000) + (Math.random() < 0.0005 ? 50 : 0),
+      )
+      await t.store.ingest.applyBatch(
+        object.id,
+        { operations: [parseOperation({ op: 'appendFloats', path: 'train/loss', values })] },
+        { now: Date.now() },
+      )
+    }
+    const url = `/api/v1/projects/bench/reads/objects/${object.id}/series/buckets?path=train/loss&buckets=${buckets}`
+    for (let i = 0; i < 20; i++) await t.app.inject({ url, headers: t.headers })
+    const samples = []
+    for (let i = 0; i < iterations; i++) {
+      const start = process.hrtime.bigint()
+      const response = await t.app.inject({ url, headers: t.headers })
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6)
+      if (response.statusCode !== 200) throw new Error(response.body)
+    }
+    const zoomSamples = []
+    for (let i = 0; i < iterations; i++) {
+      const from = Math.floor(Math.random() * (points - 50_000))
+      const start = process.hrtime.bigint()
+      await t.app.inject({ url: `${url}&from=${from}&to=${from + 50_000}`, headers: t.headers })
+      zoomSamples.push(Number(process.hrtime.bigint() - start) / 1e6)
+    }
+    return { full: summarize(samples), zoom: summarize(zoomSamples), points, buckets }
+  } finally {
+    await t.close()
+  }
+}
+
+export async function runsTableBenchmark({ runs = 10_000, fields = 100, iterations = 100 } = {}) {
+  const t = await inProcessApp()
+  try {
+    let seed = 42
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    const buildStart = Date.now()
+    for (let r = 0; r < runs; r++) {
+      const { object } = await t.store.objects.create({
+        projectId: t.project.id,
+        kind: 'run',
+        owner: 'admin',
+        now: buildStart + r,
+      })
+      const operations = []
+      for (let f = 0; f < fields - 10; f++)
+        operations.push({ op: 'assignFloat', path: `params/p${f}`, value: random() })
+      for (let f = 0; f < 5; f++)
+        operations.push({
+          op: 'assignString',
+          path: `config/c${f}`,
+          value: `value-${Math.floor(random() * 20)}`,
+        })
+      for (let f = 0; f < 4; f++)
+        operations.push({
+          op: 'appendFloats',
+          path: `metrics/m${f}`,
+          values: [random(), random(), random()],
+        })
+      operations.push({
+        op: 'addStrings',
+        path: 'sys/tags',
+        values: [`tag-${r % 10}`, `group-${r % 3}`],
+      })
+      await t.store.ingest.applyBatch(
+        object.id,
+        { operations: operations.map(parseOperation) },
+        { now: buildStart + r },
+      )
+    }
+    const buildSeconds = (Date.now() - buildStart) / 1000
+    const columns = Array.from({ length: 20 }, (_, i) =>
+      i < 15 ? `params/p${i}` : i < 19 ? `metrics/m${i - 15}` : 'sys/tags',
+    )
+    const body = {
+      query: '(`params/p1`:float > 0.3) AND (`sys/tags`:stringSet CONTAINS "tag-3")',
+      sort: { path: 'metrics/m0', direction: 'desc' },
+      columns,
+      limit: 50,
+      offset: 0,
+    }
+    const url = '/api/v1/projects/bench/reads/search'
+    for (let i = 0; i < 10; i++)
+      await t.app.inject({ method: 'POST', url, headers: t.headers, payload: body })
+    const samples = []
+    let total = 0
+    for (let i = 0; i < iterations; i++) {
+      const start = process.hrtime.bigint()
+      const response = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: t.headers,
+        payload: { ...body, offset: (i % 5) * 50 },
+      })
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6)
+      if (response.statusCode !== 200) throw new Error(response.body)
+      total = response.json().total
+    }
+    return { ...summarize(samples), runs, fields, total, buildSeconds }
+  } finally {
+    await t.close()
+  }
+}
+
+export async function runServerBenchmarks() {
+  const ingest = await ingestionBenchmark()
+  printTable('Ingestion over HTTP (JSON batches of 1,000 points, 127.0.0.1)', [
+    {
+      measure: 'points/s',
+      value: fmt(ingest.pointsPerSecond, 0),
+      target: '≥ 1,000,000',
+      note: `${ingest.connections} connections, ${fmt(ingest.points, 0)} points`,
+    },
+    {
+      measure: 'JSON.parse of the same payloads, points/s',
+      value: fmt(ingest.parsePointsPerSecond, 0),
+      note: `ratio ingest / parse = ${fmt(ingest.pointsPerSecond / ingest.parsePointsPerSecond, 3)}`,
+    },
+    { measure: 'server peak RSS', value: `${fmt(ingest.peakRssMiB)} MiB` },
+  ])
+  const chart = await chartReadBenchmark()
+  printTable(
+    'Chart read (1,000,000-point series → 1,000 buckets, warm, server time incl. serialisation)',
+    [
+      { measure: 'p50', value: `${fmt(chart.full.p50, 2)} ms`, target: '≤ 10 ms' },
+      { measure: 'p95', value: `${fmt(chart.full.p95, 2)} ms`, target: '≤ 25 ms' },
+      {
+        measure: 'zoomed (50,000-step window) p50 / p95',
+        value: `${fmt(chart.zoom.p50, 2)} / ${fmt(chart.zoom.p95, 2)} ms`,
+      },
+    ],
+  )
+  const table = await runsTableBenchmark()
+  printTable(
+    'Runs table (10,000 runs × 100 fields: NQL filter + sort + count + 50 rows × 20 columns)',
+    [
+      { measure: 'p50', value: `${fmt(table.p50, 2)} ms` },
+      {
+        measure: 'p95',
+        value: `${fmt(table.p95, 2)} ms`,
+        target: '≤ 50 ms',
+        note: `${table.total} matching runs; building the data took ${fmt(table.buildSeconds)} s`,
+      },
+    ],
+  )
+  return { ingest, chart, table }
+}

@@ -1,0 +1,14 @@
+import type { BlobStore, Store } from '@nereid/store'
+import type { ServerConfig } from './config.js'
+import type { BlobService } from './services/blob-service.js'
+import type { TokenService } from './services/token-service.js'
+
+/** What route plugins receive. */
+export interface AppDeps {
+  store: Store
+  blobs: BlobStore
+  config: ServerConfig
+  tokens: TokenService
+  blobService: BlobService
+  now: () => number
+}

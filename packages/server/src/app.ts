@@ -1,0 +1,96 @@
+import swagger from '@fastify/swagger'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { BlobStore, Store } from '@nereid/store'
+import type { AppDeps } from './app-deps.js'
+import { DEFAULT_CONFIG, type ServerConfig } from './config.js'
+import { registerAuth, type RouteEntry } from './plugins/auth.js'
+import { registerErrorHandler } from './plugins/error-handler.js'
+import { fileRoutes } from './routes/files.js'
+import { healthRoutes } from './routes/health.js'
+import { objectRoutes } from './routes/objects.js'
+import { openApiRoutes } from './routes/openapi.js'
+import { projectRoutes } from './routes/projects.js'
+import { searchRoutes } from './routes/search.js'
+import { seriesRoutes } from './routes/series.js'
+import { trashRoutes } from './routes/trash.js'
+import { workspaceRoutes } from './routes/workspaces.js'
+import { BlobService } from './services/blob-service.js'
+import { TokenService } from './services/token-service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The services the routes use, for the process that hosts the app (jobs, CLI). */
+    nereid: AppDeps
+    /** Every registered route with its declared permission. */
+    routeTable: readonly RouteEntry[]
+  }
+}
+
+export interface BuildAppOptions {
+  store: Store
+  blobs: BlobStore
+  config: Partial<ServerConfig> & Pick<ServerConfig, 'publicUrl'>
+  logger?: FastifyServerOptions['logger']
+  /** The clock; tests pass their own. */
+  now?: () => number
+}
+
+/**
+ * Builds the HTTP application without listening (Fastify's factory pattern): `main.ts` starts
+ * it, tests drive it with `inject()`.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...options.config }
+  const now = options.now ?? Date.now
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 16 * 1024 * 1024,
+    // Operation batches are sent by machines that retry; keep connections around.
+    keepAliveTimeout: 65_000,
+    // The Neptune client follows no redirects; "/x/" and "/x" must both answer.
+    routerOptions: { ignoreTrailingSlash: true },
+    // Per-request log lines cost more than a small request at ingestion rates; errors are
+    // still logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  })
+  const tokens = new TokenService(options.store, config.publicUrl)
+  const deps: AppDeps = {
+    store: options.store,
+    blobs: options.blobs,
+    config,
+    tokens,
+    blobService: new BlobService(options.store, options.blobs, now),
+    now,
+  }
+
+  app.decorate('nereid', deps)
+  registerErrorHandler(app, app.initialConfig.bodyLimit ?? 16 * 1024 * 1024)
+  app.decorate('routeTable', registerAuth(app, options.store, tokens, now))
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Nereid native API',
+        version: '1',
+        description:
+          'Metadata store for machine-learning experiments. Authenticate with "Authorization: Bearer <API token>".',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { apiToken: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiToken: [] }],
+    },
+    hideUntagged: true,
+  })
+
+  await app.register(healthRoutes)
+  await app.register(openApiRoutes)
+  await app.register(workspaceRoutes, deps)
+  await app.register(projectRoutes, deps)
+  await app.register(objectRoutes, deps)
+  await app.register(seriesRoutes, deps)
+  await app.register(fileRoutes, deps)
+  await app.register(searchRoutes, deps)
+  await app.register(trashRoutes, deps)
+  return app
+}

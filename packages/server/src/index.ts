@@ -1,0 +1,6 @@
+export { buildApp, type BuildAppOptions } from './app.js'
+export { startServer, openStore, dataPaths, type StartOptions, type RunningServer } from './main.js'
+export { bootstrap, hashPassword, type BootstrapResult } from './services/bootstrap.js'
+export { TokenService } from './services/token-service.js'
+export { DEFAULT_CONFIG, type ServerConfig } from './config.js'
+export type { Permission } from './plugins/auth.js'

@@ -1,0 +1,109 @@
+import { FIELD_TYPES, OBJECT_KINDS, PROJECT_VISIBILITIES, type ObjectKind } from '@nereid/core'
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../app-deps.js'
+import { ProjectBody, ProjectParams } from '../schemas/common.js'
+import { presentProject } from '../schemas/present.js'
+
+const UpdateProject = Type.Object(
+  {
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+    visibility: Type.Optional(Type.Union(PROJECT_VISIBILITIES.map((v) => Type.Literal(v)))),
+    storageLimitBytes: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+const FieldsQuery = Type.Object({
+  search: Type.Optional(Type.String({ maxLength: 1024 })),
+  kinds: Type.Optional(Type.String({ description: 'Comma-separated object kinds' })),
+})
+const Usage = Type.Object({
+  fields: Type.Number(),
+  series: Type.Number(),
+  files: Type.Number(),
+  trash: Type.Number(),
+  total: Type.Number(),
+  limit: Type.Union([Type.Number(), Type.Null()]),
+})
+
+export async function projectRoutes(app: FastifyInstance, { store }: AppDeps): Promise<void> {
+  app.get<{ Params: Static<typeof ProjectParams> }>(
+    '/api/v1/projects/:workspace/:project',
+    {
+      config: { permission: 'project:read' },
+      schema: {
+        summary: 'Get a project',
+        tags: ['projects'],
+        params: ProjectParams,
+        response: { 200: ProjectBody },
+      },
+    },
+    async (request) => presentProject(request.project!),
+  )
+
+  app.patch<{ Params: Static<typeof ProjectParams>; Body: Static<typeof UpdateProject> }>(
+    '/api/v1/projects/:workspace/:project',
+    {
+      config: { permission: 'project:write' },
+      schema: {
+        summary: 'Change description, visibility or storage limit',
+        tags: ['projects'],
+        params: ProjectParams,
+        body: UpdateProject,
+        response: { 200: ProjectBody },
+      },
+    },
+    async (request) =>
+      presentProject(await store.projects.update(request.project!.id, request.body)),
+  )
+
+  app.get<{ Params: Static<typeof ProjectParams> }>(
+    '/api/v1/projects/:workspace/:project/usage',
+    {
+      config: { permission: 'project:read' },
+      schema: {
+        summary: 'Storage used by the project, by kind, in bytes',
+        tags: ['projects'],
+        params: ProjectParams,
+        response: { 200: Usage },
+      },
+    },
+    async (request) => ({
+      ...(await store.usage.project(request.project!.id)),
+      limit: request.project!.storageLimitBytes,
+    }),
+  )
+
+  app.get<{ Params: Static<typeof ProjectParams>; Querystring: Static<typeof FieldsQuery> }>(
+    '/api/v1/projects/:workspace/:project/fields',
+    {
+      config: { permission: 'project:read' },
+      schema: {
+        summary: 'Every field path in the project with its type (for column pickers)',
+        tags: ['projects'],
+        params: ProjectParams,
+        querystring: FieldsQuery,
+        response: {
+          200: Type.Object({
+            fields: Type.Array(
+              Type.Object({
+                path: Type.String(),
+                type: Type.Union(FIELD_TYPES.map((t) => Type.Literal(t))),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const kinds = request.query.kinds
+        ?.split(',')
+        .filter((kind): kind is ObjectKind => (OBJECT_KINDS as readonly string[]).includes(kind))
+      const fields = await store.fields.listProjectFields(request.project!.id, {
+        ...(request.query.search ? { search: request.query.search } : {}),
+        ...(kinds ? { kinds } : {}),
+      })
+      return { fields }
+    },
+  )
+}

@@ -1,0 +1,66 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../app-deps.js'
+import { ProjectParams } from '../schemas/common.js'
+
+const Ids = Type.Object(
+  {
+    objects: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      maxItems: 10_000,
+      description: 'UUIDs or readable ids',
+    }),
+  },
+  { additionalProperties: false },
+)
+const BulkBody = Type.Object({
+  updated: Type.Array(Type.String()),
+  errors: Type.Array(
+    Type.Object({ id: Type.String(), reason: Type.String(), message: Type.String() }),
+  ),
+  freedBytes: Type.Optional(Type.Integer()),
+  freedBlobs: Type.Optional(Type.Integer()),
+})
+
+export async function trashRoutes(
+  app: FastifyInstance,
+  { store, blobService, now }: AppDeps,
+): Promise<void> {
+  const options = (summary: string) => ({
+    config: { permission: 'project:write' as const },
+    schema: {
+      summary,
+      tags: ['trash'],
+      params: ProjectParams,
+      body: Ids,
+      response: { 200: BulkBody },
+    },
+  })
+
+  app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof Ids> }>(
+    '/api/v1/projects/:workspace/:project/trash',
+    options('Move objects to the trash (a model takes its versions along)'),
+    async (request) => store.objects.trash(request.project!.id, request.body.objects, now()),
+  )
+
+  app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof Ids> }>(
+    '/api/v1/projects/:workspace/:project/trash/restore',
+    options('Restore objects from the trash'),
+    async (request) => store.objects.restore(request.project!.id, request.body.objects),
+  )
+
+  app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof Ids> }>(
+    '/api/v1/projects/:workspace/:project/trash/delete',
+    options('Delete trashed objects permanently, freeing their files'),
+    async (request) => {
+      const before = await store.usage.project(request.project!.id)
+      const { freedBlobs, ...result } = await store.objects.deletePermanently(
+        request.project!.id,
+        request.body.objects,
+      )
+      const removed = await blobService.free(freedBlobs)
+      const after = await store.usage.project(request.project!.id)
+      return { ...result, freedBytes: before.total - after.total, freedBlobs: removed }
+    },
+  )
+}

@@ -1,0 +1,6 @@
+export type * from './store.js'
+export { createSqliteStore, type SqliteStoreConfig } from './dialects/sqlite/sqlite-store.js'
+export { createKyselyStore, type KyselyStoreOptions } from './kysely-store.js'
+export type { DialectAdapter } from './dialect-adapter.js'
+export type { BlobStore } from './blobs/blob-store.js'
+export { createLocalBlobStore } from './blobs/local-blob-store.js'

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto'
+import type { ArtifactFile } from '@nereid/core'
+
+/**
+ * The artifact hash of the Neptune 1.x client, reproduced byte for byte so that a hash the
+ * server computes matches the one the client computes (`fetch_hash`). Files are hashed in
+ * `filePath` order; each contributes a framed record of path, content hash, size and type,
+ * followed by its metadata only for artifact API version 1.
+ */
+export function computeArtifactHash(files: ArtifactFile[], apiVersion: 1 | 2 = 2): string {
+  const hash = createHash('sha256')
+  const sorted = [...files].sort((a, b) =>
+    a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0,
+  )
+  for (const file of sorted) {
+    hash.update('#')
+    hash.update(lengthPrefixed(file.filePath))
+    hash.update('#')
+    hash.update(file.fileHash)
+    hash.update('#')
+    if (file.size !== null) {
+      const size = Buffer.alloc(8)
+      size.writeBigUInt64BE(BigInt(file.size))
+      hash.update(size)
+    }
+    hash.update('#')
+    hash.update(lengthPrefixed(file.type))
+    hash.update('#')
+    if (apiVersion === 1) {
+      for (const key of Object.keys(file.metadata).sort()) {
+        hash.update('|')
+        hash.update(lengthPrefixed(key))
+        hash.update('|')
+        hash.update(lengthPrefixed(file.metadata[key] ?? ''))
+      }
+    }
+  }
+  return hash.digest('hex')
+}
+
+function lengthPrefixed(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8')
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(bytes.length)
+  return Buffer.concat([length, bytes])
+}

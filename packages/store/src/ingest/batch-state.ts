@@ -1,0 +1,95 @@
+import type { Transaction } from 'kysely'
+import type { Database, ObjectsTable, ProjectsTable } from '../database.js'
+import type { PathSession } from '../queries/path-registry.js'
+
+export type ByteKind = 'fields' | 'series' | 'files'
+
+interface Deltas {
+  fieldCount: number
+  fields: number
+  series: number
+  files: number
+}
+
+const zero = (): Deltas => ({ fieldCount: 0, fields: 0, series: 0, files: 0 })
+
+/**
+ * Everything one batch's operations share inside its transaction. Counters change per
+ * operation and are folded into the batch only when the operation succeeds, so a rejected
+ * operation leaves no trace, not even in the object's size.
+ */
+export class BatchState {
+  readonly trx: Transaction<Database>
+  readonly paths: PathSession
+  readonly object: ObjectsTable
+  readonly project: ProjectsTable
+  readonly now: number
+  #operation: Deltas = zero()
+  #batch: Deltas = zero()
+  #changed = false
+
+  constructor(
+    trx: Transaction<Database>,
+    paths: PathSession,
+    object: ObjectsTable,
+    project: ProjectsTable,
+    now: number,
+  ) {
+    this.trx = trx
+    this.paths = paths
+    this.object = object
+    this.project = project
+    this.now = now
+  }
+
+  get objectId(): string {
+    return this.object.id
+  }
+
+  get projectId(): string {
+    return this.project.id
+  }
+
+  /** Real field rows of the object, counting this batch's changes so far. */
+  get fieldCount(): number {
+    return Number(this.object.field_count) + this.#batch.fieldCount + this.#operation.fieldCount
+  }
+
+  get changed(): boolean {
+    return this.#changed
+  }
+
+  get totals(): Readonly<Deltas> {
+    return this.#batch
+  }
+
+  /** Bytes the current operation adds (negative when it frees space). */
+  get operationBytes(): number {
+    return this.#operation.fields + this.#operation.series + this.#operation.files
+  }
+
+  get batchBytes(): number {
+    return this.#batch.fields + this.#batch.series + this.#batch.files
+  }
+
+  addBytes(kind: ByteKind, bytes: number): void {
+    this.#operation[kind] += bytes
+  }
+
+  addFieldCount(delta: number): void {
+    this.#operation.fieldCount += delta
+  }
+
+  commitOperation(): void {
+    this.#batch.fieldCount += this.#operation.fieldCount
+    this.#batch.fields += this.#operation.fields
+    this.#batch.series += this.#operation.series
+    this.#batch.files += this.#operation.files
+    this.#operation = zero()
+    this.#changed = true
+  }
+
+  abortOperation(): void {
+    this.#operation = zero()
+  }
+}

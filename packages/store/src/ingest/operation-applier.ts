@@ -1,0 +1,204 @@
+import { isNereidError, NereidError, QuotaExceededError, type Operation } from '@nereid/core'
+import { sql, type Transaction } from 'kysely'
+import type { Database } from '../database.js'
+import { addUsage } from '../queries/initial-fields.js'
+import { inTransaction, type StoreContext } from '../store-context.js'
+import type { BatchResult, Ingest, OperationResult } from '../store.js'
+import {
+  applyAssign,
+  applyAssignArtifact,
+  applyClearArtifact,
+  applyGitRef,
+  applyNotebookRef,
+  applyStringSet,
+} from './apply-atoms.js'
+import { applyDeleteField, resolveCopy } from './apply-delete.js'
+import { applyDeleteFiles, applyUploadFile, applyUploadFileSet } from './apply-files.js'
+import { applyAppend, applyClearSeries, applyConfigFloatSeries } from './apply-series.js'
+import { computeArtifactHash } from './artifact-hash.js'
+import { putArtifact } from '../queries/artifacts.js'
+import { BatchState } from './batch-state.js'
+
+/**
+ * The one operation applier (DESIGN §2). Every writer — native API, Neptune protocol, offline
+ * import — reaches storage through `applyBatch`. Each operation runs inside a savepoint, so a
+ * rejected operation leaves nothing behind while the rest of the batch is applied; the batch
+ * commits as one transaction before the caller acknowledges it.
+ */
+export function createIngest(context: StoreContext): Ingest {
+  return {
+    async applyBatch(objectId, batch, { now }) {
+      return inTransaction(context, async (trx, paths): Promise<BatchResult> => {
+        const object = await trx
+          .selectFrom('objects')
+          .selectAll()
+          .where('id', '=', objectId)
+          .executeTakeFirst()
+        if (!object)
+          throw new NereidError('OBJECT_NOT_FOUND', `object ${objectId} not found`, { objectId })
+        const project = await trx
+          .selectFrom('projects')
+          .selectAll()
+          .where('id', '=', object.project_id)
+          .executeTakeFirstOrThrow()
+        const limit =
+          project.storage_limit_bytes === null ? null : Number(project.storage_limit_bytes)
+        const used = limit === null ? 0 : await projectBytes(trx, project.id)
+
+        const writer = batch.writer
+        const firstSeq = batch.seq
+        let lastSeq: number | null = null
+        if (writer !== undefined && firstSeq !== undefined) {
+          const position = await trx
+            .selectFrom('writer_positions')
+            .select('last_seq')
+            .where('object_id', '=', objectId)
+            .where('writer', '=', writer)
+            .executeTakeFirst()
+          lastSeq = position ? Number(position.last_seq) : 0
+        }
+
+        const state = new BatchState(trx, paths, object, project, now)
+        const results: OperationResult[] = []
+        for (let i = 0; i < batch.operations.length; i++) {
+          const operation = batch.operations[i]!
+          if (lastSeq !== null && firstSeq! + i <= lastSeq) {
+            results.push({ ok: true, duplicate: true })
+            continue
+          }
+          if (operation.kind === 'invalid') {
+            results.push(failure(operation.error))
+            continue
+          }
+          if (object.trashed_at !== null) {
+            results.push(
+              failure(
+                new NereidError(
+                  'READ_ONLY_OBJECT',
+                  `${object.short_id} is in the trash; restore it before writing to it`,
+                ),
+              ),
+            )
+            continue
+          }
+          // Interned before the savepoint: a path row rolled back with a failed operation would
+          // leave a cached id pointing at nothing.
+          await paths.intern(project.id, operation.path)
+          await sql`savepoint nereid_operation`.execute(trx)
+          try {
+            await dispatch(state, operation)
+            if (
+              limit !== null &&
+              state.operationBytes > 0 &&
+              used + state.batchBytes + state.operationBytes > limit
+            ) {
+              throw new QuotaExceededError(
+                `project ${project.key} is over its storage limit of ${limit} bytes; "${operation.path}" was not written. Free space or raise the limit.`,
+                { path: operation.path, limitBytes: limit, usedBytes: used + state.batchBytes },
+              )
+            }
+            await sql`release savepoint nereid_operation`.execute(trx)
+            state.commitOperation()
+            results.push({ ok: true })
+          } catch (error) {
+            await sql`rollback to savepoint nereid_operation`.execute(trx)
+            await sql`release savepoint nereid_operation`.execute(trx)
+            state.abortOperation()
+            if (!isNereidError(error)) throw error
+            results.push(failure(error))
+          }
+        }
+
+        await finishBatch(trx, state)
+        let acknowledgedSeq: number | null = null
+        if (writer !== undefined && firstSeq !== undefined && lastSeq !== null) {
+          acknowledgedSeq = Math.max(lastSeq, firstSeq + batch.operations.length - 1)
+          await trx
+            .insertInto('writer_positions')
+            .values({ object_id: objectId, writer, last_seq: acknowledgedSeq, updated_at: now })
+            .onConflict((conflict) =>
+              conflict
+                .columns(['object_id', 'writer'])
+                .doUpdateSet({ last_seq: acknowledgedSeq!, updated_at: now }),
+            )
+            .execute()
+        }
+        return { results, acknowledgedSeq }
+      })
+    },
+  }
+}
+
+async function dispatch(state: BatchState, operation: Operation): Promise<void> {
+  switch (operation.kind) {
+    case 'assign':
+      return applyAssign(state, operation)
+    case 'appendFloats':
+    case 'appendStrings':
+    case 'appendFiles':
+      return applyAppend(state, operation)
+    case 'clearSeries':
+      return applyClearSeries(state, operation.path, operation.type)
+    case 'configFloatSeries':
+      return applyConfigFloatSeries(state, operation)
+    case 'addStrings':
+    case 'removeStrings':
+    case 'clearStringSet':
+      return applyStringSet(state, operation)
+    case 'uploadFile':
+      return applyUploadFile(state, operation.path, operation.file)
+    case 'uploadFileSet':
+      return applyUploadFileSet(state, operation)
+    case 'deleteFiles':
+      return applyDeleteFiles(state, operation.path, operation.filePaths)
+    case 'assignArtifact':
+      return applyAssignArtifact(state, operation.path, operation.hash)
+    case 'trackArtifact': {
+      const hash = computeArtifactHash(operation.files)
+      await putArtifact(state.trx, state.projectId, hash, operation.files, state.now)
+      return applyAssignArtifact(state, operation.path, hash)
+    }
+    case 'clearArtifact':
+      return applyClearArtifact(state, operation.path)
+    case 'assignGitRef':
+      return applyGitRef(state, operation)
+    case 'assignNotebookRef':
+      return applyNotebookRef(state, operation)
+    case 'copyField':
+      return dispatch(state, await resolveCopy(state, operation))
+    case 'deleteField':
+      return applyDeleteField(state, operation.path)
+  }
+}
+
+async function finishBatch(trx: Transaction<Database>, state: BatchState): Promise<void> {
+  if (!state.changed) return
+  const totals = state.totals
+  await trx
+    .updateTable('objects')
+    .set((eb) => ({
+      modified_at: state.now,
+      field_count: eb('field_count', '+', totals.fieldCount),
+      fields_bytes: eb('fields_bytes', '+', totals.fields),
+      series_bytes: eb('series_bytes', '+', totals.series),
+      files_bytes: eb('files_bytes', '+', totals.files),
+    }))
+    .where('id', '=', state.objectId)
+    .execute()
+  await addUsage(trx, state.projectId, 'fields', totals.fields)
+  await addUsage(trx, state.projectId, 'series', totals.series)
+  await addUsage(trx, state.projectId, 'files', totals.files)
+}
+
+async function projectBytes(trx: Transaction<Database>, projectId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('project_usage')
+    .select((eb) => eb.fn.sum<number>('bytes').as('total'))
+    .where('project_id', '=', projectId)
+    .executeTakeFirst()
+  return Number(row?.total ?? 0)
+}
+
+function failure(error: NereidError): OperationResult {
+  return { ok: false, error: error.toJSON() }
+}

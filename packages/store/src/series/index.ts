@@ -1,0 +1,36 @@
+export {
+  BLOCK_CAPACITY,
+  BLOCK_FORMAT_VERSION,
+  concatColumns,
+  concatFloat64,
+  decodeBlock,
+  encodeFileBlock,
+  encodeFloatBlock,
+  encodeStringBlock,
+  sliceColumns,
+  type DecodedBlock,
+  type FileColumns,
+  type FloatColumns,
+  type SeriesColumns,
+  type SeriesType,
+  type StringColumns,
+} from './block-codec.js'
+export {
+  chunkEnd,
+  chunkStart,
+  computeBlockStats,
+  decodeBlockStats,
+  decodeStatsRow,
+  STAT,
+  statOf,
+  STATS_FORMAT_VERSION,
+  STATS_RECORD_FIELDS,
+  SUB_CHUNK_SIZE,
+  summarize,
+  type BlockStats,
+  type BlockStatsRow,
+  type BlockStatsView,
+  type ValueSummary,
+} from './block-stats.js'
+export { downsample, FAST_PATH_DENSITY } from './downsample.js'
+export { readPage } from './series-page.js'

@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest'
+import {
+  createRun,
+  prepare,
+  seedProject,
+  write,
+  type ConformanceContext,
+} from './conformance-context.js'
+
+export function defineSeriesCases(context: ConformanceContext): void {
+  describe('series', () => {
+    async function setup() {
+      const store = await context.createStore()
+      const { project } = await seedProject(store)
+      const run = await createRun(store, project.id, 1000)
+      return { store, project, run }
+    }
+
+    it('assigns steps from 0 when none are given and keeps the summary current', async () => {
+      const { store, run } = await setup()
+      await write(
+        store,
+        run.id,
+        [{ op: 'appendFloats', path: 'loss', values: [3, 1, 2], timestamps: [10, 11, 12] }],
+        2,
+      )
+      await write(store, run.id, [{ op: 'appendFloats', path: 'loss', values: [5] }], 3)
+      const page = await store.series.page(run.id, 'loss', { limit: 10 })
+      expect(page?.total).toBe(4)
+      expect(page?.points.type).toBe('floatSeries')
+      expect(Array.from(page!.points.steps)).toEqual([0, 1, 2, 3])
+      expect(Array.from(page!.points.values as Float64Array)).toEqual([3, 1, 2, 5])
+      expect(Array.from(page!.points.timestamps)).toEqual([10, 11, 12, 3])
+      const field = await store.fields.get(run.id, 'loss')
+      expect(field?.value).toMatchObject({
+        type: 'floatSeries',
+        count: 4,
+        last: 5,
+        lastStep: 3,
+        min: 1,
+        max: 5,
+        mean: 2.75,
+      })
+      await store.close()
+    })
+
+    it('rejects a step lower than or equal to the last one, for the whole operation', async () => {
+      const { store, run } = await setup()
+      await write(
+        store,
+        run.id,
+        [{ op: 'appendFloats', path: 'loss', values: [1, 2], steps: [10, 20] }],
+        2,
+      )
+      const result = await store.ingest.applyBatch(
+        run.id,
+        {
+          operations: prepare([
+            { op: 'appendFloats', path: 'loss', values: [3, 4], steps: [25, 20] },
+            { op: 'appendFloats', path: 'loss', values: [5], steps: [20] },
+            { op: 'appendFloats', path: 'loss', values: [6], steps: [30] },
+          ]),
+        },
+        { now: 3 },
+      )
+      expect(result.results[0]).toMatchObject({
+        ok: false,
+        error: {
+          code: 'STEP_NOT_INCREASING',
+          details: { path: 'loss', step: 20, previousStep: 25 },
+        },
+      })
+      expect(result.results[1]).toMatchObject({ ok: false, error: { code: 'STEP_NOT_INCREASING' } })
+      expect(result.results[2]).toEqual({ ok: true })
+      const page = await store.series.page(run.id, 'loss', { limit: 10 })
+      expect(Array.from(page!.points.steps)).toEqual([10, 20, 30])
+      await store.close()
+    })
+
+    it('carries NaN and infinities without corrupting the summary', async () => {
+      const { store, run } = await setup()
+      await write(
+        store,
+        run.id,
+        [{ op: 'appendFloats', path: 'g', values: [1, 'NaN', 'Infinity', 3, '-Infinity'] }],
+        2,
+      )
+      const page = await store.series.page(run.id, 'g', { limit: 10 })
+      const values = Array.from(page!.points.values as Float64Array)
+      expect(values[1]).toBeNaN()
+      expect(values.slice(2)).toEqual([Infinity, 3, -Infinity])
+      expect((await store.fields.get(run.id, 'g'))?.value).toMatchObject({
+        count: 5,
+        min: 1,
+        max: 3,
+        mean: 2,
+      })
+      expect((await store.fields.get(run.id, 'g'))?.value).toMatchObject({ last: -Infinity })
+      await store.close()
+    })
+
+    it('coalesces many small appends and reads them back in order', async () => {
+      const { store, run } = await setup()
+      for (let i = 0; i < 300; i++)
+        await write(store, run.id, [{ op: 'appendFloats', path: 'm', values: [i * 2] }], 10 + i)
+      const page = await store.series.page(run.id, 'm', { limit: 1000 })
+      expect(page?.total).toBe(300)
+      expect(Array.from(page!.points.values as Float64Array)).toEqual(
+        Array.from({ length: 300 }, (_, i) => i * 2),
+      )
+      await store.close()
+    })
+
+    it('pages by offset and step range across many blocks', async () => {
+      const { store, run } = await setup()
+      const values = Array.from({ length: 5000 }, (_, i) => i)
+      await write(
+        store,
+        run.id,
+        [{ op: 'appendFloats', path: 'm', values, steps: values.map((v) => v * 10) }],
+        2,
+      )
+      const page = await store.series.page(run.id, 'm', { offset: 2500, limit: 3 })
+      expect(page?.total).toBe(5000)
+      expect(Array.from(page!.points.steps)).toEqual([25000, 25010, 25020])
+      const ranged = await store.series.page(run.id, 'm', {
+        fromStep: 10005,
+        toStep: 10050,
+        limit: 100,
+      })
+      expect(ranged?.total).toBe(5)
+      expect(Array.from(ranged!.points.steps)).toEqual([10010, 10020, 10030, 10040, 10050])
+      await store.close()
+    })
+
+    it('downsamples into buckets that keep every spike', async () => {
+      const { store, run } = await setup()
+      const values = Array.from({ length: 20000 }, (_, i) => Math.sin(i / 100))
+      values[12345] = 1000
+      values[777] = -1000
+      await write(store, run.id, [{ op: 'appendFloats', path: 'm', values }], 2)
+      const buckets = await store.series.buckets(run.id, 'm', { buckets: 100, x: 'step' })
+      expect(buckets?.mode).toBe('buckets')
+      if (buckets?.mode !== 'buckets') return
+      expect(Array.from(buckets.count).reduce((a, b) => a + b, 0)).toBe(20000)
+      expect(Math.max(...buckets.max)).toBe(1000)
+      expect(Math.min(...buckets.min)).toBe(-1000)
+      const exact = await store.series.buckets(run.id, 'm', {
+        buckets: 100,
+        x: 'step',
+        from: 12300,
+        to: 12350,
+      })
+      expect(exact?.mode).toBe('points')
+      if (exact?.mode === 'points') expect(exact.values).toContain(1000)
+      await store.close()
+    })
+
+    it('stores string series and clears them', async () => {
+      const { store, run } = await setup()
+      await write(
+        store,
+        run.id,
+        [{ op: 'appendStrings', path: 'logs/stdout', values: ['epoch 1', 'epoch 2'] }],
+        2,
+      )
+      expect((await store.fields.get(run.id, 'logs/stdout'))?.value).toMatchObject({
+        type: 'stringSeries',
+        last: 'epoch 2',
+        count: 2,
+      })
+      const page = await store.series.page(run.id, 'logs/stdout', { limit: 10 })
+      expect(page?.points.values).toEqual(['epoch 1', 'epoch 2'])
+      await write(
+        store,
+        run.id,
+        [{ op: 'clearSeries', path: 'logs/stdout', seriesType: 'stringSeries' }],
+        3,
+      )
+      expect((await store.series.page(run.id, 'logs/stdout', { limit: 10 }))?.total).toBe(0)
+      await write(
+        store,
+        run.id,
+        [{ op: 'appendStrings', path: 'logs/stdout', values: ['again'] }],
+        4,
+      )
+      const after = await store.series.page(run.id, 'logs/stdout', { limit: 10 })
+      expect(Array.from(after!.points.steps)).toEqual([0])
+      await store.close()
+    })
+
+    it('creates an empty series on clear and keeps its display config', async () => {
+      const { store, run } = await setup()
+      await write(
+        store,
+        run.id,
+        [
+          { op: 'clearSeries', path: 'monitoring/cpu', seriesType: 'floatSeries' },
+          { op: 'configFloatSeries', path: 'monitoring/cpu', min: 0, max: 100, unit: '%' },
+        ],
+        2,
+      )
+      expect((await store.fields.get(run.id, 'monitoring/cpu'))?.value).toMatchObject({
+        type: 'floatSeries',
+        count: 0,
+        last: null,
+        config: { min: 0, max: 100, unit: '%' },
+      })
+      await store.close()
+    })
+  })
+}
