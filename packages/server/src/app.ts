@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { BlobStore, Store } from '@nereid/store'
 import type { AppDeps } from './app-deps.js'
 import { DEFAULT_CONFIG, type ServerConfig } from './config.js'
-import { registerAuth, type RouteEntry } from './plugins/auth.js'
+import { registerAuth, type AuthRegistry, type RouteEntry } from './plugins/auth.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { fileRoutes } from './routes/files.js'
 import { healthRoutes } from './routes/health.js'
@@ -23,6 +23,8 @@ declare module 'fastify' {
     nereid: AppDeps
     /** Every registered route with its declared permission. */
     routeTable: readonly RouteEntry[]
+    /** Authentication: add credential resolvers (Neptune JWTs, sessions). */
+    auth: AuthRegistry
   }
 }
 
@@ -66,7 +68,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   app.decorate('nereid', deps)
   registerErrorHandler(app, app.initialConfig.bodyLimit ?? 16 * 1024 * 1024)
-  app.decorate('routeTable', registerAuth(app, options.store, tokens, now))
+  const auth = registerAuth(app, options.store, tokens, now)
+  app.decorate('auth', auth)
+  app.decorate('routeTable', auth.routes)
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

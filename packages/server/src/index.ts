@@ -3,4 +3,5 @@ export { startServer, openStore, dataPaths, type StartOptions, type RunningServe
 export { bootstrap, hashPassword, type BootstrapResult } from './services/bootstrap.js'
 export { TokenService } from './services/token-service.js'
 export { DEFAULT_CONFIG, type ServerConfig } from './config.js'
-export type { Permission } from './plugins/auth.js'
+export type { Permission, CredentialResolver, AuthRegistry } from './plugins/auth.js'
+export { authorizeProject } from './services/project-access.js'

@@ -2,12 +2,14 @@ import { NereidError, type Project } from '@nereid/core'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Store } from '@nereid/store'
 import type { Principal, TokenService } from '../services/token-service.js'
+import { authorizeProject } from '../services/project-access.js'
 
 /**
  * What a route needs from its caller. Every route declares one in `config.permission`;
  * registering a route without it fails at start-up, and a test walks all routes.
- * - public: anyone, no credentials (health, OpenAPI document).
- * - authenticated: any valid token.
+ * - public: anyone, no credentials (health, OpenAPI document, Swagger specs).
+ * - authenticated: any valid credentials. Routes that address projects some other way (the
+ *   Neptune protocol names them in query strings) check access with `authorizeProject`.
  * - project:read / project:write: access to the project named by the route's
  *   `:workspace/:project` parameters (the project is loaded into `request.project`).
  * - admin: a server administrator.
@@ -30,14 +32,28 @@ export interface RouteEntry {
   permission: Permission
 }
 
-/** Installs authentication; returns the live list of registered routes with their permissions. */
+/**
+ * Turns a request's credentials into a principal. Returns null when the request carries no
+ * credentials of its kind (the next resolver is tried), throws when they are present but
+ * invalid. The API-token resolver is built in; others (Neptune JWTs, sessions) are added with
+ * `AuthRegistry.addResolver`.
+ */
+export type CredentialResolver = (request: FastifyRequest) => Promise<Principal | null>
+
+export interface AuthRegistry {
+  readonly routes: RouteEntry[]
+  addResolver(resolver: CredentialResolver): void
+}
+
+/** Installs authentication and authorisation hooks. */
 export function registerAuth(
   app: FastifyInstance,
   store: Store,
   tokens: TokenService,
   now: () => number,
-): RouteEntry[] {
+): AuthRegistry {
   const routes: RouteEntry[] = []
+  const resolvers: CredentialResolver[] = []
   app.decorateRequest('principal', null)
   app.decorateRequest('project', null)
 
@@ -58,55 +74,60 @@ export function registerAuth(
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission
     if (permission === undefined || permission === 'public') return
-    request.principal = await authenticate(request, tokens, now())
+    request.principal = await authenticate(request, resolvers)
     if (permission === 'admin' && !request.principal.user.isAdmin) {
       throw new NereidError('FORBIDDEN', 'this needs a server administrator')
     }
     if (permission === 'project:read' || permission === 'project:write') {
-      request.project = await loadProject(request, store, request.principal)
+      const params = request.params as { workspace?: string; project?: string }
+      if (!params.workspace || !params.project) {
+        throw new Error(`route ${request.routeOptions.url} has no :workspace/:project`)
+      }
+      const project = await store.projects.get(params.workspace, params.project)
+      request.project = await authorizeProject(
+        store,
+        request.principal,
+        project,
+        permission === 'project:write' ? 'write' : 'read',
+        `${params.workspace}/${params.project}`,
+      )
     }
   })
-  return routes
+
+  resolvers.push(apiTokenResolver(tokens, now))
+  return {
+    routes,
+    addResolver(resolver) {
+      // Added resolvers go first: they recognise their own credential shapes and pass the
+      // rest on.
+      resolvers.unshift(resolver)
+    },
+  }
 }
 
 async function authenticate(
   request: FastifyRequest,
-  tokens: TokenService,
-  now: number,
+  resolvers: CredentialResolver[],
 ): Promise<Principal> {
-  const header = request.headers.authorization
-  if (!header) {
-    throw new NereidError('AUTH_REQUIRED', 'send an API token as "Authorization: Bearer <token>"')
+  for (const resolve of resolvers) {
+    const principal = await resolve(request)
+    if (principal) return principal
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-  if (!match)
-    throw new NereidError('AUTH_REQUIRED', 'the Authorization header must be "Bearer <token>"')
-  return tokens.authenticate(match[1]!, now)
+  throw new NereidError(
+    'AUTH_REQUIRED',
+    request.headers.authorization
+      ? 'the Authorization header must be "Bearer <API token>"'
+      : 'send an API token as "Authorization: Bearer <token>"',
+  )
 }
 
-async function loadProject(
-  request: FastifyRequest,
-  store: Store,
-  principal: Principal,
-): Promise<Project> {
-  const params = request.params as { workspace?: string; project?: string }
-  if (!params.workspace || !params.project)
-    throw new Error(`route ${request.routeOptions.url} has no :workspace/:project`)
-  const project = await store.projects.get(params.workspace, params.project)
-  // A project the caller may not see is answered exactly like one that does not exist.
-  if (!project || !(await canAccess(store, principal, project))) {
-    throw new NereidError(
-      'PROJECT_NOT_FOUND',
-      `project "${params.workspace}/${params.project}" not found`,
-      {
-        project: `${params.workspace}/${params.project}`,
-      },
-    )
+/** `Authorization: Bearer <API token>` (base64 JSON in the Neptune token format). */
+function apiTokenResolver(tokens: TokenService, now: () => number): CredentialResolver {
+  return async (request) => {
+    const header = request.headers.authorization
+    if (!header) return null
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (!match) return null
+    return tokens.authenticate(match[1]!, now())
   }
-  return project
-}
-
-async function canAccess(store: Store, principal: Principal, project: Project): Promise<boolean> {
-  if (principal.user.isAdmin) return true
-  return (await store.workspaces.memberRole(project.workspaceId, principal.user.id)) !== null
 }
