@@ -11,7 +11,16 @@ const forbid = (patterns, message) => ({
 })
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'compat/**', 'packages/web/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'compat/**',
+      'packages/web/**',
+      '**/*.d.ts',
+      '**/.venv/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -55,6 +64,20 @@ export default tseslint.config(
     rules: forbid(
       ['@nereid/cli', '@nereid/client', 'kysely', 'better-sqlite3'],
       'The server calls Store methods; it contains no SQL.',
+    ),
+  },
+  {
+    files: ['packages/transfer/src/**/*.ts'],
+    rules: forbid(
+      [
+        '@nereid/store',
+        '@nereid/server',
+        '@nereid/cli',
+        '@nereid/client',
+        'better-sqlite3',
+        'kysely',
+      ],
+      'Import and export talk to a server over the native API only.',
     ),
   },
 )

@@ -65,6 +65,8 @@ for (const list of payloads) for (const body of list) JSON.parse(body)
 const parseSeconds = Number(process.hrtime.bigint() - parseStart) / 1e9
 
 const start = process.hrtime.bigint()
+// Wall-clock bounds, so several clients' windows can be joined (two-instance benchmark).
+const startedAt = Date.now()
 await Promise.all(
   runIds.map(async (runId, r) => {
     for (const body of payloads[r])
@@ -73,5 +75,8 @@ await Promise.all(
 )
 const seconds = Number(process.hrtime.bigint() - start) / 1e9
 const points = runIds.length * Number(batchesPerConnection) * 1000
-process.stdout.write(JSON.stringify({ points, seconds, bytes, parseSeconds }) + '\n')
+const endedAt = Date.now()
+process.stdout.write(
+  JSON.stringify({ points, seconds, bytes, parseSeconds, startedAt, endedAt }) + '\n',
+)
 agent.destroy()

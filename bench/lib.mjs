@@ -99,3 +99,10 @@ export function machine() {
     Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024 / 1024
   return `${cores} × ${cpus}, ${mem.toFixed(0)} GiB RAM, Node ${process.version}`
 }
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc/<pid>/stat). */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  const ticks = Number(fields[11]) + Number(fields[12])
+  return ticks / 100
+}

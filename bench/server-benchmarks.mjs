@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { parseOperation } from '@nereid/core'
 import { buildApp, bootstrap } from '@nereid/server'
 import { createLocalBlobStore, createSqliteStore } from '@nereid/store'
-import { CLI, fmt, peakRssMiB, printTable, startServer, summarize } from './lib.mjs'
+import { CLI, cpuSeconds, fmt, peakRssMiB, printTable, startServer, summarize } from './lib.mjs'
 
 const INGEST_CLIENT = fileURLToPath(new URL('./ingest-client.mjs', import.meta.url))
 
@@ -37,6 +37,7 @@ export async function ingestionBenchmark({ connections = 4, batchesPerConnection
       })
       runIds.push((await response.json()).object.id)
     }
+    const cpuBefore = cpuSeconds(server.child.pid)
     const output = await new Promise((resolve, reject) => {
       const child = spawn(
         process.execPath,
@@ -52,20 +53,32 @@ export async function ingestionBenchmark({ connections = 4, batchesPerConnection
       )
     })
     const rss = peakRssMiB(server.child.pid)
+    const serverCpuSeconds = cpuSeconds(server.child.pid) - cpuBefore
     server.child.kill('SIGTERM')
     await new Promise((resolve) => server.child.once('exit', resolve))
     const pointsPerSecond = output.points / output.seconds
     const parsePointsPerSecond = output.points / output.parseSeconds
-    return { ...output, pointsPerSecond, parsePointsPerSecond, peakRssMiB: rss, connections }
+    return {
+      ...output,
+      pointsPerSecond,
+      parsePointsPerSecond,
+      peakRssMiB: rss,
+      connections,
+      serverCpuMicrosPerThousandPoints: (serverCpuSeconds * 1e6) / (output.points / 1000),
+    }
   } finally {
     await rm(dataDir, { recursive: true, force: true })
   }
 }
 
-async function inProcessApp() {
+/** `createStore` (default: a SQLite file) lets other backends run the same benchmarks. */
+async function inProcessApp(
+  createStore = (dir) => createSqliteStore({ filename: join(dir, 'nereid.db') }),
+) {
   const dir = await mkdtemp(join(tmpdir(), 'nereid-bench-'))
-  const store = createSqliteStore({ filename: join(dir, 'nereid.db') })
-  await store.migrate()
+  const store = await createStore(dir)
+  const migrated = await store.migrate()
+  if (migrated.error) throw migrated.error
   const { token } = await bootstrap(store, {
     publicUrl: 'http://localhost',
     workspace: 'bench',
@@ -95,8 +108,9 @@ export async function chartReadBenchmark({
   points = 1_000_000,
   buckets = 1000,
   iterations = 200,
+  createStore,
 } = {}) {
-  const t = await inProcessApp()
+  const t = await inProcessApp(createStore)
   try {
     const { object } = await t.store.objects.create({
       projectId: t.project.id,
@@ -138,46 +152,63 @@ export async function chartReadBenchmark({
   }
 }
 
-export async function runsTableBenchmark({ runs = 10_000, fields = 100, iterations = 100 } = {}) {
-  const t = await inProcessApp()
-  try {
-    let seed = 42
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
-    const buildStart = Date.now()
-    for (let r = 0; r < runs; r++) {
-      const { object } = await t.store.objects.create({
-        projectId: t.project.id,
-        kind: 'run',
-        owner: 'admin',
-        now: buildStart + r,
-      })
-      const operations = []
-      for (let f = 0; f < fields - 10; f++)
-        operations.push({ op: 'assignFloat', path: `params/p${f}`, value: random() })
-      for (let f = 0; f < 5; f++)
-        operations.push({
-          op: 'assignString',
-          path: `config/c${f}`,
-          value: `value-${Math.floor(random() * 20)}`,
-        })
-      for (let f = 0; f < 4; f++)
-        operations.push({
-          op: 'appendFloats',
-          path: `metrics/m${f}`,
-          values: [random(), random(), random()],
-        })
+/** 10,000 runs × 100 fields (90 float params, 5 strings, 4 short series, tags); returns seconds. */
+export async function buildRunsTable(store, projectId, { runs = 10_000, fields = 100 } = {}) {
+  let seed = 42
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+  const buildStart = Date.now()
+  for (let r = 0; r < runs; r++) {
+    const { object } = await store.objects.create({
+      projectId: projectId,
+      kind: 'run',
+      owner: 'admin',
+      now: buildStart + r,
+    })
+    const operations = []
+    for (let f = 0; f < fields - 10; f++)
+      operations.push({ op: 'assignFloat', path: `params/p${f}`, value: random() })
+    for (let f = 0; f < 5; f++)
       operations.push({
-        op: 'addStrings',
-        path: 'sys/tags',
-        values: [`tag-${r % 10}`, `group-${r % 3}`],
+        op: 'assignString',
+        path: `config/c${f}`,
+        value: `value-${Math.floor(random() * 20)}`,
       })
-      await t.store.ingest.applyBatch(
-        object.id,
-        { operations: operations.map(parseOperation) },
-        { now: buildStart + r },
-      )
-    }
-    const buildSeconds = (Date.now() - buildStart) / 1000
+    for (let f = 0; f < 4; f++)
+      operations.push({
+        op: 'appendFloats',
+        path: `metrics/m${f}`,
+        values: [random(), random(), random()],
+      })
+    operations.push({
+      op: 'addStrings',
+      path: 'sys/tags',
+      values: [`tag-${r % 10}`, `group-${r % 3}`],
+    })
+    await store.ingest.applyBatch(
+      object.id,
+      { operations: operations.map(parseOperation) },
+      { now: buildStart + r },
+    )
+  }
+  const buildSeconds = (Date.now() - buildStart) / 1000
+  return buildSeconds
+}
+
+/**
+ * `createStore` runs it on another backend; with `build: false` the store already holds the
+ * runs (`buildRunsTable` into project bench/reads, e.g. copied from a SQLite store).
+ */
+export async function runsTableBenchmark({
+  runs = 10_000,
+  fields = 100,
+  iterations = 100,
+  createStore,
+  build = true,
+} = {}) {
+  const t = await inProcessApp(createStore)
+  try {
+    const buildSeconds = build ? await buildRunsTable(t.store, t.project.id, { runs, fields }) : 0
+
     const columns = Array.from({ length: 20 }, (_, i) =>
       i < 15 ? `params/p${i}` : i < 19 ? `metrics/m${i - 15}` : 'sys/tags',
     )
@@ -224,6 +255,11 @@ export async function runServerBenchmarks() {
       measure: 'JSON.parse of the same payloads, points/s',
       value: fmt(ingest.parsePointsPerSecond, 0),
       note: `ratio ingest / parse = ${fmt(ingest.pointsPerSecond / ingest.parsePointsPerSecond, 3)}`,
+    },
+    {
+      measure: 'server CPU per 1,000 points',
+      value: `${fmt(ingest.serverCpuMicrosPerThousandPoints, 0)} µs`,
+      note: `= ${fmt(1e9 / ingest.serverCpuMicrosPerThousandPoints, 0)} points per CPU-second`,
     },
     { measure: 'server peak RSS', value: `${fmt(ingest.peakRssMiB)} MiB` },
   ])

@@ -47,13 +47,16 @@ describe('nereid CLI', () => {
     expect((await readdir(dataDir)).sort()).toEqual(expect.arrayContaining(['blobs', 'nereid.db']))
   })
 
-  it('reports a bad option in one line and exits non-zero', async () => {
+  it('reports a bad option in one line, exits non-zero and creates nothing', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'nereid-cli-'))
+    const never = join(dataDir, 'never')
     await expect(
-      runCli(['admin', 'bootstrap', '--workspace', 'Not Valid', '--data', '/tmp/nereid-never']),
+      runCli(['admin', 'bootstrap', '--workspace', 'Not Valid', '--data', never]),
     ).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^nereid: workspace name "Not Valid" must be/),
     })
+    expect(await readdir(dataDir)).toEqual([])
   })
 
   it('migrates explicitly and says when there is nothing to do', async () => {

@@ -18,6 +18,15 @@ export const ERROR_CODES = {
   AUTH_REQUIRED: { status: 401, title: 'Authentication is required' },
   TOKEN_INVALID: { status: 401, title: 'The API token is invalid or revoked' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
+  AUTH_FAILED: { status: 401, title: 'Wrong username or password' },
+  CSRF_TOKEN_INVALID: { status: 403, title: 'The CSRF token is missing or wrong' },
+  TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many failed sign-ins; wait and try again' },
+  SSO_FAILED: { status: 401, title: 'Single sign-on did not complete' },
+  INVITATION_INVALID: { status: 410, title: 'The invitation is expired, revoked or used' },
+  USER_NOT_FOUND: { status: 404, title: 'User or service account not found' },
+  TOKEN_NOT_FOUND: { status: 404, title: 'API token not found' },
+  USER_EXISTS: { status: 409, title: 'A user or service account with this name exists' },
+  LAST_OWNER: { status: 409, title: 'The last owner or administrator cannot be removed' },
   // Lookups
   WORKSPACE_NOT_FOUND: { status: 404, title: 'Workspace not found' },
   PROJECT_NOT_FOUND: { status: 404, title: 'Project not found' },
@@ -49,6 +58,20 @@ export const ERROR_CODES = {
   STORE_MIGRATION_FAILED: { status: 500, title: 'Database migration failed' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
   INTERNAL: { status: 500, title: 'Internal server error' },
+  // Saved views and dashboards
+  VIEW_NOT_FOUND: { status: 404, title: 'Saved view not found' },
+  VIEW_NAME_EXISTS: { status: 409, title: 'A saved view with this name exists' },
+  DASHBOARD_NOT_FOUND: { status: 404, title: 'Dashboard not found' },
+  DASHBOARD_NAME_EXISTS: { status: 409, title: 'A dashboard with this name exists' },
+  REVISION_CONFLICT: { status: 409, title: 'Someone else changed this since it was read' },
+  // SDK and notebooks
+  READ_ONLY_MODE: { status: 409, title: 'The object was opened in read-only mode' },
+  MODE_UNSUPPORTED: { status: 400, title: "This call is not available in the object's mode" },
+  SERVER_UNREACHABLE: { status: 503, title: 'The Nereid server could not be reached' },
+  CHECKPOINT_NOT_FOUND: { status: 404, title: 'Notebook checkpoint not found' },
+  // Import and export
+  ARTIFACT_NOT_FOUND: { status: 404, title: 'Artifact not found' },
+  IMPORT_INPUT_INVALID: { status: 400, title: 'An import input file is invalid or truncated' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof ERROR_CODES

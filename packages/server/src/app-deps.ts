@@ -1,5 +1,6 @@
 import type { BlobStore, Store } from '@nereid/store'
 import type { ServerConfig } from './config.js'
+import type { BatchParser } from './ingest/batch-parser.js'
 import type { BlobService } from './services/blob-service.js'
 import type { TokenService } from './services/token-service.js'
 
@@ -10,5 +11,6 @@ export interface AppDeps {
   config: ServerConfig
   tokens: TokenService
   blobService: BlobService
+  batchParser: BatchParser
   now: () => number
 }

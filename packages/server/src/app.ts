@@ -13,7 +13,26 @@ import { projectRoutes } from './routes/projects.js'
 import { searchRoutes } from './routes/search.js'
 import { seriesRoutes } from './routes/series.js'
 import { trashRoutes } from './routes/trash.js'
+import { neptuneRoutes } from './neptune/neptune-routes.js'
 import { workspaceRoutes } from './routes/workspaces.js'
+import { importRoutes } from './routes/import.js'
+import { viewRoutes } from './routes/views.js'
+import { dashboardRoutes } from './routes/dashboards.js'
+import { conventionRoutes } from './routes/conventions.js'
+import { notebookRoutes } from './routes/notebooks.js'
+import { webAppRoutes } from './routes/web-app.js'
+import { apiTokenRoutes } from './routes/api-tokens.js'
+import { auditRoutes } from './routes/audit.js'
+import { authRoutes } from './routes/auth.js'
+import { invitationRoutes } from './routes/invitations.js'
+import { memberRoutes } from './routes/members.js'
+import { oidcRoutes } from './routes/oidc.js'
+import { oidcDomainRoutes } from './routes/oidc-domains.js'
+import { serviceAccountRoutes } from './routes/service-accounts.js'
+import { usageRoutes } from './routes/usage.js'
+import { trashUsageRoutes } from './routes/usage-trash.js'
+import { userRoutes } from './routes/users.js'
+import { BatchParser } from './ingest/batch-parser.js'
 import { BlobService } from './services/blob-service.js'
 import { TokenService } from './services/token-service.js'
 
@@ -35,6 +54,10 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
   /** The clock; tests pass their own. */
   now?: () => number
+  /** The built web app served at `/`; defaults to the @nereid/web build. */
+  webAppDir?: string
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: Buffer; key: Buffer }
 }
 
 /**
@@ -45,6 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...options.config }
   const now = options.now ?? Date.now
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
     // Operation batches are sent by machines that retry; keep connections around.
@@ -63,8 +87,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config,
     tokens,
     blobService: new BlobService(options.store, options.blobs, now),
+    batchParser: new BatchParser(),
     now,
   }
+  app.addHook('onClose', async () => deps.batchParser.close())
 
   app.decorate('nereid', deps)
   registerErrorHandler(app, app.initialConfig.bodyLimit ?? 16 * 1024 * 1024)
@@ -96,5 +122,25 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fileRoutes, deps)
   await app.register(searchRoutes, deps)
   await app.register(trashRoutes, deps)
+  await app.register(neptuneRoutes, deps)
+  await app.register(importRoutes, deps)
+  await app.register(viewRoutes, deps)
+  await app.register(dashboardRoutes, deps)
+  await app.register(conventionRoutes, deps)
+  await app.register(notebookRoutes, deps)
+  // Accounts and access control (docs/security.md).
+  await app.register(authRoutes, deps)
+  await app.register(oidcRoutes, deps)
+  await app.register(oidcDomainRoutes, deps)
+  await app.register(userRoutes, deps)
+  await app.register(apiTokenRoutes, deps)
+  await app.register(serviceAccountRoutes, deps)
+  await app.register(memberRoutes, deps)
+  await app.register(invitationRoutes, deps)
+  await app.register(auditRoutes, deps)
+  await app.register(usageRoutes, deps)
+  await app.register(trashUsageRoutes, deps)
+  // Last: its catch-all GET serves the app's page for every path no API route claims.
+  await app.register(webAppRoutes, { dir: options.webAppDir })
   return app
 }

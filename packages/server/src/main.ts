@@ -1,23 +1,29 @@
-import { mkdir } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
-import { createLocalBlobStore, createSqliteStore, type Store } from '@nereid/store'
+import type { Store } from '@nereid/store'
 import { buildApp } from './app.js'
 import type { ServerConfig } from './config.js'
 import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs.js'
+import { openBlobStore, openStore, type StorageSettings } from './open-storage.js'
 import { bootstrap } from './services/bootstrap.js'
+
+export { dataPaths, openBlobStore, openStore, type StorageSettings } from './open-storage.js'
 
 export interface StartOptions {
   host: string
   port: number
   /** Folder for the SQLite file and the blob folder. */
   dataDir: string
+  /** PostgreSQL and S3-compatible storage instead of the data folder (several instances). */
+  storage?: StorageSettings
   /** Defaults to http://<host>:<port> (localhost for wildcard hosts). */
   publicUrl?: string
   logLevel?: string
   /** Receives messages meant for the person who started the server (first-start credentials). */
   announce?: (message: string) => void
   config?: Partial<Omit<ServerConfig, 'publicUrl'>>
+  /** PEM files of a certificate and its key: the server then speaks HTTPS. */
+  tls?: { certFile: string; keyFile: string }
 }
 
 export interface RunningServer {
@@ -29,50 +35,43 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export function dataPaths(dataDir: string): { database: string; blobs: string } {
-  const root = resolve(dataDir)
-  return { database: join(root, 'nereid.db'), blobs: join(root, 'blobs') }
-}
-
-/** Opens (and migrates) the store of a data folder. */
-export async function openStore(dataDir: string): Promise<Store> {
-  const paths = dataPaths(dataDir)
-  await mkdir(paths.blobs, { recursive: true })
-  const store = createSqliteStore({ filename: paths.database })
-  const result = await store.migrate()
-  if (result.error !== undefined) {
-    await store.close()
-    const failed = result.results.find((r) => r.status === 'Error')?.name ?? 'unknown'
-    throw new Error(
-      `database migration ${failed} failed in ${paths.database}: ${String((result.error as Error)?.message ?? result.error)}`,
-    )
-  }
-  return store
-}
-
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const store = await openStore(options.dataDir)
+  const store = await openStore(options.dataDir, options.storage)
+  let blobs: Awaited<ReturnType<typeof openBlobStore>>
+  try {
+    blobs = await openBlobStore(options.dataDir, options.storage)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
   const displayHost =
     options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
-  const publicUrl = (options.publicUrl ?? `http://${displayHost}:${options.port}`).replace(
+  const scheme = options.tls ? 'https' : 'http'
+  const publicUrl = (options.publicUrl ?? `${scheme}://${displayHost}:${options.port}`).replace(
     /\/+$/,
     '',
   )
   const app = await buildApp({
     store,
-    blobs: createLocalBlobStore(dataPaths(options.dataDir).blobs),
+    blobs,
     config: { ...options.config, publicUrl },
     logger: { level: options.logLevel ?? 'info' },
+    ...(options.tls ? { https: await readTls(options.tls) } : {}),
   })
 
-  if ((await store.accounts.countUsers()) === 0) {
-    const first = await bootstrap(store, {
-      publicUrl,
-      workspace: 'default',
-      project: 'sandbox',
-      now: Date.now(),
-      tokenName: 'first start',
-    })
+  // Instances started together on an empty database: exactly one creates the first account.
+  const first = await store.locks.runExclusive('first-start', async () =>
+    (await store.accounts.countUsers()) === 0
+      ? bootstrap(store, {
+          publicUrl,
+          workspace: 'default',
+          project: 'sandbox',
+          now: Date.now(),
+          tokenName: 'first start',
+        })
+      : null,
+  )
+  if (first !== null) {
     const announce = options.announce ?? ((message: string) => app.log.warn(message))
     announce(
       [
@@ -86,11 +85,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     )
   }
 
+  const tell = options.announce ?? ((message: string) => app.log.info(message))
+  tell(neptuneClientHint(publicUrl))
+
   try {
     await app.listen({ host: options.host, port: options.port })
   } catch (error) {
     await app.close()
     await store.close()
+    blobs.close?.()
     throw error
   }
   const jobs = startBackgroundJobs({
@@ -111,8 +114,37 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await app.close()
         await jobs.stop()
         await store.close()
+        blobs.close?.()
       })()
       return closing
     },
   }
+}
+
+async function readTls(tls: { certFile: string; keyFile: string }) {
+  const read = async (file: string, what: string) => {
+    try {
+      return await readFile(file)
+    } catch (error) {
+      throw new Error(`cannot read the TLS ${what} ${file}: ${(error as Error).message}`)
+    }
+  }
+  return { cert: await read(tls.certFile, 'certificate'), key: await read(tls.keyFile, 'key') }
+}
+
+/**
+ * What a user of the `neptune` Python client must set to reach this server: oauthlib refuses
+ * plain HTTP unless told otherwise, and a self-signed certificate needs Neptune's own switch.
+ */
+function neptuneClientHint(publicUrl: string): string {
+  return publicUrl.startsWith('https:')
+    ? [
+        `Neptune client: set NEPTUNE_API_TOKEN and NEPTUNE_PROJECT=<workspace>/<project>; the token points it at ${publicUrl}.`,
+        'With a self-signed certificate also: export NEPTUNE_ALLOW_SELF_SIGNED_CERTIFICATE=1',
+      ].join('\n')
+    : [
+        `Neptune client: set NEPTUNE_API_TOKEN and NEPTUNE_PROJECT=<workspace>/<project>; the token points it at ${publicUrl}.`,
+        'This server speaks plain HTTP, so also: export OAUTHLIB_INSECURE_TRANSPORT=1',
+        '(or serve HTTPS: nereid server --tls-cert FILE --tls-key FILE)',
+      ].join('\n')
 }

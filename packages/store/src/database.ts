@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /** Row types of the schema, as Kysely sees them (see migrations/). Times are epoch ms. */
 
 export interface WorkspacesTable {
@@ -14,6 +16,12 @@ export interface UsersTable {
   password_hash: string | null
   is_admin: number
   created_at: number
+  /** 'user' or 'serviceAccount' (0002-accounts). */
+  kind: string
+  /** Service accounts: the workspace they belong to. */
+  workspace_id: string | null
+  email: string | null
+  deactivated_at: number | null
 }
 
 export interface WorkspaceMembersTable {
@@ -192,4 +200,88 @@ export interface Database {
   artifacts: ArtifactsTable
   writer_positions: WriterPositionsTable
   project_usage: ProjectUsageTable
+  project_members: ProjectMembersTable
+  sessions: SessionsTable
+  sign_in_failures: SignInFailuresTable
+  sign_in_states: SignInStatesTable
+  invitations: InvitationsTable
+  audit_events: AuditEventsTable
+  user_identities: UserIdentitiesTable
+  sso_domains: SsoDomainsTable
+}
+
+// Accounts and access (0002-accounts)
+
+export interface ProjectMembersTable {
+  project_id: string
+  user_id: string
+  role: string
+  created_at: number
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a copy of the database opens no sessions. */
+  id_hash: string
+  user_id: string
+  csrf_token: string
+  created_at: number
+  last_seen_at: number
+  expires_at: number
+  address: string | null
+  user_agent: string | null
+}
+
+export interface SignInFailuresTable {
+  /** `account:<username>` or `address:<ip>`. */
+  key: string
+  at: number
+}
+
+export interface SignInStatesTable {
+  state_hash: string
+  provider: string
+  code_verifier: string
+  nonce: string
+  return_to: string
+  expires_at: number
+}
+
+export interface InvitationsTable {
+  id: string
+  token_hash: string
+  workspace_id: string
+  role: string
+  created_by: string | null
+  created_at: number
+  expires_at: number
+  accepted_at: number | null
+  accepted_by: string | null
+  revoked_at: number | null
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>
+  at: number
+  workspace_id: string | null
+  project_id: string | null
+  actor_id: string | null
+  actor_name: string | null
+  action: string
+  target: string | null
+  details: string | null
+  address: string | null
+}
+
+export interface UserIdentitiesTable {
+  issuer: string
+  subject: string
+  user_id: string
+  created_at: number
+}
+
+export interface SsoDomainsTable {
+  domain: string
+  workspace_id: string
+  role: string
+  created_at: number
 }

@@ -1,4 +1,15 @@
-import type { ColumnDefinitionBuilder } from 'kysely'
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely'
+
+/** A table as the catalog describes it (for copying a whole store between backends). */
+export interface CatalogTable {
+  name: string
+  /** Every column, in table order. */
+  columns: string[]
+  /** Primary-key columns in key order; empty when the table has none. */
+  primaryKey: string[]
+  /** Tables this one has foreign keys to. */
+  parents: string[]
+}
 
 /**
  * What shared store code may ask of a database dialect. Differences between SQLite and
@@ -26,8 +37,31 @@ export interface DialectAdapter {
   readonly supportsConcurrentWriters: boolean
   /** SQL for a case-sensitive regular-expression match of `column` against a bound pattern. */
   readonly regexpOperator: 'REGEXP' | '~'
+  /**
+   * Whether LIKE compares case-sensitively (PostgreSQL). SQLite's LIKE ignores ASCII case, so
+   * a substring match there also needs the regular expression.
+   */
+  readonly caseSensitiveLike: boolean
   /** Whether an error thrown by the driver is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean
   /** Converts a byte value as read from the driver into a Uint8Array. */
   toBytes(value: unknown): Uint8Array
+  /**
+   * Whether a transaction that reads a row, computes and writes it back must lock it first
+   * (`SELECT … FOR UPDATE`): true where other processes write concurrently (PostgreSQL), false
+   * where one writer at a time is guaranteed anyway (SQLite), since the lock would be a no-op.
+   */
+  readonly lockRowsForUpdate: boolean
+  /**
+   * Whether an error means the transaction lost a race with another one (deadlock,
+   * serialization failure) and running it again from the start may succeed.
+   */
+  isTransientConflict(error: unknown): boolean
+  /** The tables of the store's schema, from the database's own catalog. */
+  listTables(db: Kysely<unknown>): Promise<CatalogTable[]>
+  /**
+   * After rows were inserted with explicit values in an identity column, makes the next
+   * generated value follow the largest one (PostgreSQL sequences; SQLite needs nothing).
+   */
+  syncIdentity(db: Kysely<unknown>, table: string, column: string): Promise<void>
 }

@@ -7,6 +7,8 @@ import type { MigrationResultSet } from './store.js'
 export async function migrateToLatest(
   db: Kysely<unknown>,
   adapter: DialectAdapter,
+  /** Where the migration tables live, when not in the default schema. */
+  schema?: string,
 ): Promise<MigrationResultSet> {
   const provider: MigrationProvider = {
     async getMigrations() {
@@ -22,6 +24,7 @@ export async function migrateToLatest(
     provider,
     migrationTableName: 'nereid_migrations',
     migrationLockTableName: 'nereid_migrations_lock',
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   })
   const { error, results } = await migrator.migrateToLatest()
   return {

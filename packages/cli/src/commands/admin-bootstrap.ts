@@ -1,13 +1,20 @@
+import { validateProjectName, validateWorkspaceName } from '@nereid/core'
 import { bootstrap, openStore } from '@nereid/server'
+import { storageSettings, type StorageFlags } from '../storage-options.js'
 
 /** Prints exactly one line on stdout, the token, so scripts can capture it. */
-export async function adminBootstrapCommand(options: {
-  workspace: string
-  project?: string
-  data: string
-  publicUrl?: string
-}): Promise<void> {
-  const store = await openStore(options.data)
+export async function adminBootstrapCommand(
+  options: StorageFlags & {
+    workspace: string
+    project?: string
+    data: string
+    publicUrl?: string
+  },
+): Promise<void> {
+  // Bad names are refused before anything is opened, so a typo never creates a data folder.
+  validateWorkspaceName(options.workspace)
+  if (options.project !== undefined) validateProjectName(options.project)
+  const store = await openStore(options.data, storageSettings(options))
   try {
     const result = await bootstrap(store, {
       publicUrl: (options.publicUrl ?? 'http://localhost:8080').replace(/\/+$/, ''),

@@ -1,28 +1,46 @@
-import { NereidError, type Project } from '@nereid/core'
+import { NereidError, type Project, type Workspace } from '@nereid/core'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Store } from '@nereid/store'
+import type { Store, WorkspaceRole } from '@nereid/store'
 import type { Principal, TokenService } from '../services/token-service.js'
-import { authorizeProject } from '../services/project-access.js'
+import {
+  authenticationRequired,
+  authorizeProject,
+  authorizeWorkspace,
+} from '../services/project-access.js'
+import { SessionService } from '../services/session-service.js'
 
 /**
  * What a route needs from its caller. Every route declares one in `config.permission`;
  * registering a route without it fails at start-up, and a test walks all routes.
- * - public: anyone, no credentials (health, OpenAPI document, Swagger specs).
+ * - public: anyone, no credentials (health, OpenAPI document, sign-in, Swagger specs).
  * - authenticated: any valid credentials. Routes that address projects some other way (the
  *   Neptune protocol names them in query strings) check access with `authorizeProject`.
- * - project:read / project:write: access to the project named by the route's
- *   `:workspace/:project` parameters (the project is loaded into `request.project`).
+ * - project:read / project:write / project:admin: the viewer, contributor or owner role in the
+ *   project named by the route's `:workspace/:project` parameters (loaded into
+ *   `request.project`). project:read also lets anonymous callers read public projects.
+ * - workspace:read / workspace:admin: membership, or the owner or admin role, in the workspace
+ *   named by `:workspace` (loaded into `request.workspace`).
  * - admin: a server administrator.
  */
-export type Permission = 'public' | 'authenticated' | 'project:read' | 'project:write' | 'admin'
+export type Permission =
+  | 'public'
+  | 'authenticated'
+  | 'project:read'
+  | 'project:write'
+  | 'project:admin'
+  | 'workspace:read'
+  | 'workspace:admin'
+  | 'admin'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: Permission
   }
   interface FastifyRequest {
+    /** Null only on public routes and on anonymous reads of public projects. */
     principal: Principal | null
     project: Project | null
+    workspace: { workspace: Workspace; role: WorkspaceRole } | null
   }
 }
 
@@ -35,14 +53,17 @@ export interface RouteEntry {
 /**
  * Turns a request's credentials into a principal. Returns null when the request carries no
  * credentials of its kind (the next resolver is tried), throws when they are present but
- * invalid. The API-token resolver is built in; others (Neptune JWTs, sessions) are added with
+ * invalid. API tokens and session cookies are built in; others (Neptune JWTs) are added with
  * `AuthRegistry.addResolver`.
  */
 export type CredentialResolver = (request: FastifyRequest) => Promise<Principal | null>
 
 export interface AuthRegistry {
   readonly routes: RouteEntry[]
+  readonly sessions: SessionService
   addResolver(resolver: CredentialResolver): void
+  /** The request's principal, or null without credentials (for routes that take both). */
+  identify(request: FastifyRequest): Promise<Principal | null>
 }
 
 /** Installs authentication and authorisation hooks. */
@@ -54,8 +75,10 @@ export function registerAuth(
 ): AuthRegistry {
   const routes: RouteEntry[] = []
   const resolvers: CredentialResolver[] = []
+  const sessions = new SessionService(store, app.nereid.config, now)
   app.decorateRequest('principal', null)
   app.decorateRequest('project', null)
+  app.decorateRequest('workspace', null)
 
   app.addHook('onRoute', (route) => {
     const permission = (route.config as { permission?: Permission } | undefined)?.permission
@@ -69,56 +92,81 @@ export function registerAuth(
     }
   })
 
-  // onRequest: before any body is read or validated, so an anonymous caller learns nothing
+  // onRequest: before any body is read or validated, so an unauthorised caller learns nothing
   // about a route's input and costs no parsing.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const permission = request.routeOptions.config.permission
     if (permission === undefined || permission === 'public') return
-    request.principal = await authenticate(request, resolvers)
-    if (permission === 'admin' && !request.principal.user.isAdmin) {
-      throw new NereidError('FORBIDDEN', 'this needs a server administrator')
+    if (request.headers.upgrade) {
+      // A refused WebSocket upgrade is answered on a socket the HTTP server no longer tracks;
+      // end it once the answer is out, or it stays open and holds up shutdown.
+      reply.raw.once('finish', () => {
+        if (reply.raw.statusCode >= 400) request.raw.socket?.destroy()
+      })
     }
-    if (permission === 'project:read' || permission === 'project:write') {
-      const params = request.params as { workspace?: string; project?: string }
+    const principal = await identify(request)
+    request.principal = principal
+    if (principal) sessions.checkCsrf(request, principal)
+    const params = request.params as { workspace?: string; project?: string }
+
+    if (
+      permission === 'project:read' ||
+      permission === 'project:write' ||
+      permission === 'project:admin'
+    ) {
       if (!params.workspace || !params.project) {
         throw new Error(`route ${request.routeOptions.url} has no :workspace/:project`)
       }
       const project = await store.projects.get(params.workspace, params.project)
       request.project = await authorizeProject(
         store,
-        request.principal,
+        principal,
         project,
-        permission === 'project:write' ? 'write' : 'read',
+        permission === 'project:read' ? 'read' : permission === 'project:write' ? 'write' : 'admin',
         `${params.workspace}/${params.project}`,
+      )
+      return
+    }
+    if (!principal) throw authenticationRequired()
+    if (permission === 'admin' && !principal.user.isAdmin) {
+      throw new NereidError('FORBIDDEN', 'this needs a server administrator')
+    }
+    if (permission === 'workspace:read' || permission === 'workspace:admin') {
+      if (!params.workspace) throw new Error(`route ${request.routeOptions.url} has no :workspace`)
+      request.workspace = await authorizeWorkspace(
+        store,
+        principal,
+        params.workspace,
+        permission === 'workspace:read' ? 'read' : 'admin',
       )
     }
   })
 
-  resolvers.push(apiTokenResolver(tokens, now))
+  async function identify(request: FastifyRequest): Promise<Principal | null> {
+    for (const resolve of resolvers) {
+      const principal = await resolve(request)
+      if (principal) return principal
+    }
+    if (request.headers.authorization) {
+      throw new NereidError(
+        'AUTH_REQUIRED',
+        'the Authorization header must be "Bearer <API token>"',
+      )
+    }
+    return null
+  }
+
+  resolvers.push(apiTokenResolver(tokens, now), (request) => sessions.resolve(request))
   return {
     routes,
+    sessions,
+    identify,
     addResolver(resolver) {
       // Added resolvers go first: they recognise their own credential shapes and pass the
       // rest on.
       resolvers.unshift(resolver)
     },
   }
-}
-
-async function authenticate(
-  request: FastifyRequest,
-  resolvers: CredentialResolver[],
-): Promise<Principal> {
-  for (const resolve of resolvers) {
-    const principal = await resolve(request)
-    if (principal) return principal
-  }
-  throw new NereidError(
-    'AUTH_REQUIRED',
-    request.headers.authorization
-      ? 'the Authorization header must be "Bearer <API token>"'
-      : 'send an API token as "Authorization: Bearer <token>"',
-  )
 }
 
 /** `Authorization: Bearer <API token>` (base64 JSON in the Neptune token format). */

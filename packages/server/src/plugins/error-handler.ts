@@ -65,7 +65,18 @@ export function toNereidError(error: unknown, bodyLimit: number): NereidError | 
   return null
 }
 
+/**
+ * SERVICE_UNAVAILABLE is a temporary condition (the database or the object storage is
+ * unreachable, a write lost a race): clients and load balancers retry after `Retry-After`.
+ */
+export function setRetryAfter(reply: FastifyReply, error: NereidError): void {
+  if (error.code !== 'SERVICE_UNAVAILABLE') return
+  const seconds = Number(error.details?.retryAfterSeconds)
+  reply.header('Retry-After', String(Number.isInteger(seconds) && seconds > 0 ? seconds : 1))
+}
+
 export function sendError(reply: FastifyReply, error: NereidError): FastifyReply {
+  setRetryAfter(reply, error)
   return reply
     .code(ERROR_CODES[error.code as ErrorCode].status)
     .type('application/json')

@@ -1,11 +1,4 @@
-import {
-  LIMITS,
-  NereidError,
-  parseOperation,
-  validatePath,
-  type NereidError as NereidErrorType,
-} from '@nereid/core'
-import type { PreparedOperation } from '@nereid/store'
+import { LIMITS, NereidError, validatePath } from '@nereid/core'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
@@ -50,7 +43,10 @@ const OperationResultBody = Type.Object({
   ),
 })
 
-export async function objectRoutes(app: FastifyInstance, { store, now }: AppDeps): Promise<void> {
+export async function objectRoutes(
+  app: FastifyInstance,
+  { store, now, batchParser }: AppDeps,
+): Promise<void> {
   app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof CreateObject> }>(
     '/api/v1/projects/:workspace/:project/objects',
     {
@@ -136,64 +132,57 @@ export async function objectRoutes(app: FastifyInstance, { store, now }: AppDeps
     },
   )
 
-  app.post<{ Params: ObjectParams; Body: Static<typeof OperationBatchWire> }>(
-    '/api/v1/projects/:workspace/:project/objects/:object/operations',
-    {
-      config: { permission: 'project:write' },
-      bodyLimit: LIMITS.maxJsonBodyBytes,
-      schema: {
-        summary: 'Apply a batch of operations in order',
-        description:
-          'Each operation is validated and applied on its own: an invalid one is reported in `results` and skipped, the rest are applied. ' +
-          'With `writer` and `seq`, operations already applied for that writer are skipped, so a retried batch is applied once. ' +
-          'The answer comes after the batch is durable.',
-        tags: ['operations'],
-        params: ObjectParams,
-        body: OperationBatchWire,
-        response: {
-          200: Type.Object({
-            results: Type.Array(OperationResultBody),
-            acknowledgedSeq: Type.Union([Type.Integer(), Type.Null()]),
-          }),
+  // Batches are parsed from their raw bytes, on a worker thread when large (BatchParser):
+  // this route gets its own JSON parser that hands the handler the bytes.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: LIMITS.maxJsonBodyBytes },
+      (_request, body, done) => done(null, body),
+    )
+    scope.post<{ Params: ObjectParams; Body: Static<typeof OperationBatchWire> }>(
+      '/api/v1/projects/:workspace/:project/objects/:object/operations',
+      {
+        config: { permission: 'project:write' },
+        bodyLimit: LIMITS.maxJsonBodyBytes,
+        // The body schema documents the API; the batch parser validates the body itself.
+        attachValidation: true,
+        schema: {
+          summary: 'Apply a batch of operations in order',
+          description:
+            'Each operation is validated and applied on its own: an invalid one is reported in `results` and skipped, the rest are applied. ' +
+            'With `writer` and `seq`, operations already applied for that writer are skipped, so a retried batch is applied once. ' +
+            'The answer comes after the batch is durable.',
+          tags: ['operations'],
+          params: ObjectParams,
+          body: OperationBatchWire,
+          response: {
+            200: Type.Object({
+              results: Type.Array(OperationResultBody),
+              acknowledgedSeq: Type.Union([Type.Integer(), Type.Null()]),
+            }),
+          },
         },
       },
-    },
-    async (request) => {
-      const object = await findObject(store, request.project!, request.params.object)
-      const { writer, seq, operations } = request.body
-      if (operations.length > LIMITS.maxOperationsPerBatch) {
-        throw new NereidError(
-          'VALIDATION_FAILED',
-          `${operations.length} operations in one batch; the limit is ${LIMITS.maxOperationsPerBatch}`,
-          {
-            field: 'body.operations',
-            limit: LIMITS.maxOperationsPerBatch,
-          },
-        )
-      }
-      if ((writer === undefined) !== (seq === undefined)) {
-        throw new NereidError('VALIDATION_FAILED', 'send "writer" and "seq" together, or neither', {
-          field: 'body.seq',
-        })
-      }
-      const prepared: PreparedOperation[] = operations.map((raw) => {
-        try {
-          return parseOperation(raw)
-        } catch (error) {
-          return { kind: 'invalid', error: error as NereidErrorType }
+      async (request) => {
+        if (request.validationError && request.validationError.validationContext !== 'body') {
+          throw request.validationError
         }
-      })
-      return store.ingest.applyBatch(
-        object.id,
-        {
-          ...(writer !== undefined ? { writer } : {}),
-          ...(seq !== undefined ? { seq } : {}),
-          operations: prepared,
-        },
-        { now: now() },
-      )
-    },
-  )
+        const body = request.body as unknown
+        if (!Buffer.isBuffer(body)) {
+          throw new NereidError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            'send the batch as JSON with "Content-Type: application/json"',
+          )
+        }
+        const [object, batch] = await Promise.all([
+          findObject(store, request.project!, request.params.object),
+          batchParser.parse(body),
+        ])
+        return store.ingest.applyBatch(object.id, batch, { now: now() })
+      },
+    )
+  })
 
   app.post<{ Params: ObjectParams }>(
     '/api/v1/projects/:workspace/:project/objects/:object/ping',

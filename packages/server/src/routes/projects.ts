@@ -4,12 +4,16 @@ import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
 import { ProjectBody, ProjectParams } from '../schemas/common.js'
 import { presentProject } from '../schemas/present.js'
+import { Nullable } from '../schemas/accounts.js'
+import { AuditLog } from '../services/audit-log.js'
+import { recordProjectChange } from './usage.js'
 
 const UpdateProject = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
     visibility: Type.Optional(Type.Union(PROJECT_VISIBILITIES.map((v) => Type.Literal(v)))),
-    storageLimitBytes: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    // Not a union: with type coercion on, ajv would turn null into 0 (a limit refusing all).
+    storageLimitBytes: Type.Optional(Nullable<number>({ type: 'integer', minimum: 0 })),
   },
   { additionalProperties: false },
 )
@@ -26,7 +30,8 @@ const Usage = Type.Object({
   limit: Type.Union([Type.Number(), Type.Null()]),
 })
 
-export async function projectRoutes(app: FastifyInstance, { store }: AppDeps): Promise<void> {
+export async function projectRoutes(app: FastifyInstance, { store, now }: AppDeps): Promise<void> {
+  const audit = new AuditLog(store, now)
   app.get<{ Params: Static<typeof ProjectParams> }>(
     '/api/v1/projects/:workspace/:project',
     {
@@ -44,7 +49,8 @@ export async function projectRoutes(app: FastifyInstance, { store }: AppDeps): P
   app.patch<{ Params: Static<typeof ProjectParams>; Body: Static<typeof UpdateProject> }>(
     '/api/v1/projects/:workspace/:project',
     {
-      config: { permission: 'project:write' },
+      // Visibility and the storage limit are the owners' (and workspace admins') to set.
+      config: { permission: 'project:admin' },
       schema: {
         summary: 'Change description, visibility or storage limit',
         tags: ['projects'],
@@ -53,8 +59,11 @@ export async function projectRoutes(app: FastifyInstance, { store }: AppDeps): P
         response: { 200: ProjectBody },
       },
     },
-    async (request) =>
-      presentProject(await store.projects.update(request.project!.id, request.body)),
+    async (request) => {
+      const updated = await store.projects.update(request.project!.id, request.body)
+      await recordProjectChange(audit, request, request.project!, updated)
+      return presentProject(updated)
+    },
   )
 
   app.get<{ Params: Static<typeof ProjectParams> }>(

@@ -2,6 +2,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
 import { ProjectParams } from '../schemas/common.js'
+import { AuditLog } from '../services/audit-log.js'
+import { TrashService } from '../services/trash-service.js'
 
 const Ids = Type.Object(
   {
@@ -26,6 +28,7 @@ export async function trashRoutes(
   app: FastifyInstance,
   { store, blobService, now }: AppDeps,
 ): Promise<void> {
+  const trash = new TrashService(store, blobService, new AuditLog(store, now))
   const options = (summary: string) => ({
     config: { permission: 'project:write' as const },
     schema: {
@@ -52,15 +55,6 @@ export async function trashRoutes(
   app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof Ids> }>(
     '/api/v1/projects/:workspace/:project/trash/delete',
     options('Delete trashed objects permanently, freeing their files'),
-    async (request) => {
-      const before = await store.usage.project(request.project!.id)
-      const { freedBlobs, ...result } = await store.objects.deletePermanently(
-        request.project!.id,
-        request.body.objects,
-      )
-      const removed = await blobService.free(freedBlobs)
-      const after = await store.usage.project(request.project!.id)
-      return { ...result, freedBytes: before.total - after.total, freedBlobs: removed }
-    },
+    async (request) => trash.deletePermanently(request, request.project!, request.body.objects),
   )
 }

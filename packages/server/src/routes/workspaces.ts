@@ -1,9 +1,10 @@
-import { NereidError, PROJECT_VISIBILITIES, suggestProjectKey, type Workspace } from '@nereid/core'
+import { PROJECT_VISIBILITIES, suggestProjectKey, type Workspace } from '@nereid/core'
 import { Type, type Static } from '@sinclair/typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
 import { ProjectBody } from '../schemas/common.js'
 import { presentProject } from '../schemas/present.js'
+import { visibleProjects } from '../services/project-access.js'
 
 const WorkspaceBody = Type.Object({
   id: Type.String(),
@@ -40,22 +41,6 @@ export async function workspaceRoutes(
     name: workspace.name,
     displayName: workspace.displayName,
   })
-
-  /** The workspace, when the caller belongs to it (administrators belong everywhere). */
-  async function memberWorkspace(request: FastifyRequest, name: string): Promise<Workspace> {
-    const workspace = await store.workspaces.getByName(name)
-    const principal = request.principal!
-    if (
-      workspace &&
-      (principal.user.isAdmin ||
-        (await store.workspaces.memberRole(workspace.id, principal.user.id)) !== null)
-    ) {
-      return workspace
-    }
-    throw new NereidError('WORKSPACE_NOT_FOUND', `workspace "${name}" not found`, {
-      workspace: name,
-    })
-  }
 
   app.get(
     '/api/v1/workspaces',
@@ -106,7 +91,7 @@ export async function workspaceRoutes(
   app.get<{ Params: Static<typeof WorkspaceParams> }>(
     '/api/v1/workspaces/:workspace/projects',
     {
-      config: { permission: 'authenticated' },
+      config: { permission: 'workspace:read' },
       schema: {
         summary: 'Projects of a workspace',
         tags: ['projects'],
@@ -115,15 +100,21 @@ export async function workspaceRoutes(
       },
     },
     async (request) => {
-      const workspace = await memberWorkspace(request, request.params.workspace)
-      return { projects: (await store.projects.list(workspace.id)).map(presentProject) }
+      const { workspace } = request.workspace!
+      // Private projects the caller has no role in stay unlisted, as they answer 404.
+      const visible = await visibleProjects(
+        store,
+        request.principal,
+        await store.projects.list(workspace.id),
+      )
+      return { projects: visible.map(({ project }) => presentProject(project)) }
     },
   )
 
   app.post<{ Params: Static<typeof WorkspaceParams>; Body: Static<typeof CreateProject> }>(
     '/api/v1/workspaces/:workspace/projects',
     {
-      config: { permission: 'authenticated' },
+      config: { permission: 'workspace:read' },
       schema: {
         summary: 'Create a project',
         tags: ['projects'],
@@ -133,7 +124,7 @@ export async function workspaceRoutes(
       },
     },
     async (request) => {
-      const workspace = await memberWorkspace(request, request.params.workspace)
+      const { workspace } = request.workspace!
       const { name, key, description, visibility } = request.body
       const project = await store.projects.create({
         workspaceId: workspace.id,

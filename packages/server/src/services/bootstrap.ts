@@ -1,21 +1,7 @@
-import { randomBytes, scrypt as scryptCallback } from 'node:crypto'
-import { promisify } from 'node:util'
 import { suggestProjectKey, validateProjectName, validateWorkspaceName } from '@nereid/core'
 import type { Store, User } from '@nereid/store'
+import { hashPassword, randomPassword } from './password-hasher.js'
 import { TokenService } from './token-service.js'
-
-const scrypt = promisify(scryptCallback) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-) => Promise<Buffer>
-
-/** scrypt hash in the form `scrypt$<salt b64>$<hash b64>`. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16)
-  const hash = await scrypt(password, salt, 64)
-  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`
-}
 
 export interface BootstrapResult {
   admin: User
@@ -47,7 +33,7 @@ export async function bootstrap(
   let admin = await store.accounts.findUserByUsername(username)
   let password: string | null = null
   if (!admin) {
-    password = randomBytes(12).toString('base64url')
+    password = randomPassword()
     admin = await store.accounts.createUser({
       username,
       displayName: 'Administrator',

@@ -2,8 +2,21 @@ import { createHash, randomBytes } from 'node:crypto'
 import { decodeApiToken, encodeApiToken, NereidError } from '@nereid/core'
 import type { Store, User, ApiTokenRecord } from '@nereid/store'
 
+/**
+ * Who a request acts as. `user` is a person or a service account (kind 'serviceAccount', named
+ * `name@workspace`), so `user.username` is always the name to record as the owner of what the
+ * request creates. `token` is the API token the request authenticated with; null when it came
+ * from a browser session, in which case `session` is set and state-changing requests must carry
+ * the session's CSRF token.
+ */
 export interface Principal {
   user: User
+  token: ApiTokenRecord | null
+  session?: { idHash: string; csrfToken: string }
+}
+
+/** A principal that authenticated with an API token (directly or through a Neptune JWT). */
+export interface TokenPrincipal extends Principal {
   token: ApiTokenRecord
 }
 
@@ -25,12 +38,13 @@ export class TokenService {
     return createHash('sha256').update(secret).digest('hex')
   }
 
+  /** A new token for a person or a service account. */
   async mint(
     userId: string,
     name: string,
     now: number,
   ): Promise<{ token: string; record: ApiTokenRecord }> {
-    const secret = randomBytes(32).toString('base64url')
+    const secret = newSecret()
     const record = await this.#store.accounts.createApiToken({
       userId,
       name,
@@ -40,8 +54,40 @@ export class TokenService {
     return { token: encodeApiToken(this.#publicUrl, secret), record }
   }
 
+  /**
+   * Replaces a token by a new one with the same name and owner; the old one stops working at
+   * once. TOKEN_NOT_FOUND when it is unknown or already revoked.
+   */
+  async rotate(tokenId: string, now: number): Promise<{ token: string; record: ApiTokenRecord }> {
+    const secret = newSecret()
+    const record = await this.#store.accounts.replaceApiToken(tokenId, {
+      secretHash: TokenService.hashSecret(secret),
+      now,
+    })
+    if (!record) {
+      throw new NereidError(
+        'TOKEN_NOT_FOUND',
+        'no live API token with this id; it may be revoked',
+        {
+          token: tokenId,
+        },
+      )
+    }
+    this.#touched.delete(tokenId)
+    return { token: encodeApiToken(this.#publicUrl, secret), record }
+  }
+
+  /**
+   * Whether the token `tokenId` still works (not revoked, its owner not deactivated). Credentials
+   * derived from an API token (the Neptune client's JWTs) call this on every request and at
+   * refresh, so revoking the API token ends them at once.
+   */
+  async isTokenLive(tokenId: string): Promise<boolean> {
+    return this.#store.accounts.isApiTokenLive(tokenId)
+  }
+
   /** The principal behind a token, or a TOKEN_INVALID error that says what to do. */
-  async authenticate(token: string, now: number): Promise<Principal> {
+  async authenticate(token: string, now: number): Promise<TokenPrincipal> {
     let secret: string
     try {
       secret = decodeApiToken(token).secret
@@ -61,9 +107,14 @@ export class TokenService {
     // "last used".
     const last = this.#touched.get(found.token.id) ?? 0
     if (now - last > 60_000) {
+      if (this.#touched.size > 10_000) this.#touched.clear()
       this.#touched.set(found.token.id, now)
       await this.#store.accounts.touchApiToken(found.token.id, now)
     }
     return found
   }
+}
+
+function newSecret(): string {
+  return randomBytes(32).toString('base64url')
 }

@@ -20,6 +20,15 @@ import {
 } from '../series/index.js'
 import type { BatchState } from './batch-state.js'
 import { ensureField, writeFieldRow, type FieldHandle } from './field-access.js'
+import {
+  insertBlock,
+  insertBlockStats,
+  replaceBlock,
+  replaceBlockStats,
+  selectBlock,
+  selectSeries,
+  updateSeriesAfterAppend,
+} from './hot-statements.js'
 
 type Append = Extract<Operation, { kind: 'appendFloats' | 'appendStrings' | 'appendFiles' }>
 type SeriesRow = Selectable<SeriesTable>
@@ -81,47 +90,52 @@ export async function applyAppend(state: BatchState, operation: Append): Promise
     pointBytes = TEXT_POINT_OVERHEAD * count + fileBytes
   }
 
-  await writeBlocks(state, series, type, steps, timestamps, values)
+  const position = await writeBlocks(state, series, type, steps, timestamps, values)
 
   const lastIndex = count - 1
-  const update: Partial<SeriesRow> = {
-    count: Number(series.count) + count,
-    first_step: series.first_step ?? steps[0]!,
-    last_step: steps[lastIndex]!,
-    last_ts: timestamps[lastIndex]!,
-  }
+  let finiteCount = Number(series.finite_count)
+  let sum = Number(series.sum)
+  let sumSq = Number(series.sum_sq)
+  let min = series.min
+  let max = series.max
+  let lastValue: string
   let fieldValues: { num?: number | null; str?: string | null; data?: string | null }
   if (values instanceof Float64Array) {
     const summary = summarize(values)
-    const finite = Number(series.finite_count) + summary.finiteCount
-    update.finite_count = finite
-    update.sum = Number(series.sum) + summary.sum
-    update.sum_sq = Number(series.sum_sq) + summary.sumSq
-    update.min =
-      summary.finiteCount === 0
-        ? series.min
-        : series.min === null
-          ? summary.min
-          : Math.min(series.min, summary.min)
-    update.max =
-      summary.finiteCount === 0
-        ? series.max
-        : series.max === null
-          ? summary.max
-          : Math.max(series.max, summary.max)
+    if (summary.finiteCount > 0) {
+      finiteCount += summary.finiteCount
+      sum += summary.sum
+      sumSq += summary.sumSq
+      min = min === null ? summary.min : Math.min(min, summary.min)
+      max = max === null ? summary.max : Math.max(max, summary.max)
+    }
     const last = values[lastIndex]!
-    update.last_value = String(last)
+    // String(NaN) and String(±Infinity) read back exactly through Number().
+    lastValue = String(last)
     fieldValues = { num: Number.isFinite(last) ? last : null }
   } else if (typeof values[0] === 'string') {
-    const last = (values as string[])[lastIndex]!
-    update.last_value = last
-    fieldValues = { str: last.slice(0, 1000) }
+    lastValue = (values as string[])[lastIndex]!
+    fieldValues = { str: lastValue.slice(0, 1000) }
   } else {
-    const last = (values as FileInfo[])[lastIndex]!
-    update.last_value = JSON.stringify(last)
-    fieldValues = { data: update.last_value }
+    lastValue = JSON.stringify((values as FileInfo[])[lastIndex]!)
+    fieldValues = { data: lastValue }
   }
-  await state.trx.updateTable('series').set(update).where('id', '=', series.id).execute()
+  await updateSeriesAfterAppend(
+    state.trx,
+    Number(series.count) + count,
+    finiteCount,
+    series.first_step ?? steps[0]!,
+    steps[lastIndex]!,
+    timestamps[lastIndex]!,
+    min,
+    max,
+    sum,
+    sumSq,
+    lastValue,
+    position.nextBlock,
+    position.tailCount,
+    Number(series.id),
+  )
   await writeFieldRow(state, handle, {
     ...fieldValues,
     bytes: Number(handle.row.bytes) + pointBytes,
@@ -174,12 +188,7 @@ async function ensureSeries(
   handle: FieldHandle,
   type: SeriesType,
 ): Promise<SeriesRow> {
-  const existing = await state.trx
-    .selectFrom('series')
-    .selectAll()
-    .where('object_id', '=', state.objectId)
-    .where('path_id', '=', handle.pathId)
-    .executeTakeFirst()
+  const existing = (await selectSeries(state.trx, state.objectId, handle.pathId)).rows[0]
   if (existing) return existing
   await state.trx
     .insertInto('series')
@@ -215,12 +224,16 @@ async function ensureSeries(
  * increase, from the last stored step through the whole append. One bad step rejects the
  * whole operation: a series is never half-appended.
  */
-function resolveSteps(path: string, steps: Float64Array, lastStep: number | null): Float64Array {
+function resolveSteps(path: string, given: Float64Array, lastStep: number | null): Float64Array {
+  // Filled in on a copy: the operation stays as sent, so a transaction run again after losing
+  // a race (store-context.ts) numbers the points from the series as it is then.
+  let steps = given
   let previous = lastStep
   for (let i = 0; i < steps.length; i++) {
     let step = steps[i]!
     if (Number.isNaN(step)) {
       step = previous === null ? 0 : Math.floor(previous) + 1
+      if (steps === given) steps = given.slice()
       steps[i] = step
     } else if (previous !== null && step <= previous) {
       throw new ValidationError(
@@ -245,7 +258,7 @@ async function writeBlocks(
   steps: Float64Array,
   timestamps: Float64Array,
   values: Float64Array | string[] | FileInfo[],
-): Promise<void> {
+): Promise<{ nextBlock: number; tailCount: number }> {
   const seriesId = Number(series.id)
   let nextBlock = Number(series.next_block)
   let tailCount = Number(series.tail_count)
@@ -254,12 +267,8 @@ async function writeBlocks(
 
   if (nextBlock > 0 && tailCount > 0 && tailCount + count <= BLOCK_CAPACITY) {
     const tailNo = nextBlock - 1
-    const tail = await state.trx
-      .selectFrom('series_blocks')
-      .select('payload')
-      .where('series_id', '=', seriesId)
-      .where('block_no', '=', tailNo)
-      .executeTakeFirstOrThrow()
+    const tail = (await selectBlock(state.trx, seriesId, tailNo)).rows[0]
+    if (!tail) throw new Error(`series ${seriesId} lacks its tail block ${tailNo}`)
     const decoded = decodeBlock(tail.payload)
     const merged = mergeColumns(decoded, steps, timestamps, values)
     await writeBlock(state, seriesId, tailNo, type, merged, true)
@@ -278,11 +287,7 @@ async function writeBlocks(
     tailCount = end - start
     start = end
   }
-  await state.trx
-    .updateTable('series')
-    .set({ next_block: nextBlock, tail_count: tailCount })
-    .where('id', '=', seriesId)
-    .execute()
+  return { nextBlock, tailCount }
 }
 
 interface Columns {
@@ -305,36 +310,32 @@ async function writeBlock(
       ? { steps: columns.steps, timestamps: columns.timestamps, values: columns.values }
       : { steps: columns.steps, timestamps: columns.timestamps },
   )
-  const statsRow = {
-    count: stats.count,
-    first_step: stats.firstStep,
-    last_step: stats.lastStep,
-    min_ts: stats.minTs,
-    max_ts: stats.maxTs,
-    stats: stats.stats,
-  }
   if (replace) {
-    await state.trx
-      .updateTable('series_blocks')
-      .set({ payload })
-      .where('series_id', '=', seriesId)
-      .where('block_no', '=', blockNo)
-      .execute()
-    await state.trx
-      .updateTable('series_block_stats')
-      .set(statsRow)
-      .where('series_id', '=', seriesId)
-      .where('block_no', '=', blockNo)
-      .execute()
+    await replaceBlock(state.trx, payload, seriesId, blockNo)
+    await replaceBlockStats(
+      state.trx,
+      stats.count,
+      stats.firstStep,
+      stats.lastStep,
+      stats.minTs,
+      stats.maxTs,
+      stats.stats,
+      seriesId,
+      blockNo,
+    )
   } else {
-    await state.trx
-      .insertInto('series_blocks')
-      .values({ series_id: seriesId, block_no: blockNo, payload })
-      .execute()
-    await state.trx
-      .insertInto('series_block_stats')
-      .values({ series_id: seriesId, block_no: blockNo, ...statsRow })
-      .execute()
+    await insertBlock(state.trx, seriesId, blockNo, payload)
+    await insertBlockStats(
+      state.trx,
+      seriesId,
+      blockNo,
+      stats.count,
+      stats.firstStep,
+      stats.lastStep,
+      stats.minTs,
+      stats.maxTs,
+      stats.stats,
+    )
   }
 }
 

@@ -25,8 +25,9 @@ export function computeArtifactHash(files: ArtifactFile[], apiVersion: 1 | 2 = 2
     }
     hash.update('#')
     hash.update(lengthPrefixed(file.type))
-    hash.update('#')
+    // Version 1 closes the record and appends the metadata; version 2 ends right after the type.
     if (apiVersion === 1) {
+      hash.update('#')
       for (const key of Object.keys(file.metadata).sort()) {
         hash.update('|')
         hash.update(lengthPrefixed(key))
@@ -38,9 +39,10 @@ export function computeArtifactHash(files: ArtifactFile[], apiVersion: 1 | 2 = 2
   return hash.digest('hex')
 }
 
+/** The text's length in code points (Python's `len`, which the client uses), then its UTF-8. */
 function lengthPrefixed(text: string): Buffer {
   const bytes = Buffer.from(text, 'utf8')
   const length = Buffer.alloc(4)
-  length.writeUInt32BE(bytes.length)
+  length.writeUInt32BE([...text].length)
   return Buffer.concat([length, bytes])
 }

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely'
-import type { Database, ObjectsTable, ProjectsTable } from '../database.js'
+import type { Database, ObjectsTable } from '../database.js'
 import type { PathSession } from '../queries/path-registry.js'
 
 export type ByteKind = 'fields' | 'series' | 'files'
@@ -9,6 +9,13 @@ interface Deltas {
   fields: number
   series: number
   files: number
+}
+
+/** What the applier needs of the object's project. */
+export interface BatchProject {
+  id: string
+  key: string
+  storageLimitBytes: number | null
 }
 
 const zero = (): Deltas => ({ fieldCount: 0, fields: 0, series: 0, files: 0 })
@@ -22,7 +29,7 @@ export class BatchState {
   readonly trx: Transaction<Database>
   readonly paths: PathSession
   readonly object: ObjectsTable
-  readonly project: ProjectsTable
+  readonly project: BatchProject
   readonly now: number
   #operation: Deltas = zero()
   #batch: Deltas = zero()
@@ -32,7 +39,7 @@ export class BatchState {
     trx: Transaction<Database>,
     paths: PathSession,
     object: ObjectsTable,
-    project: ProjectsTable,
+    project: BatchProject,
     now: number,
   ) {
     this.trx = trx

@@ -3,6 +3,12 @@ import type { Selectable } from 'kysely'
 import type { FieldsTable } from '../database.js'
 import { VIRTUAL_SYS_PATHS, virtualFieldCount } from '../queries/field-codec.js'
 import type { BatchState } from './batch-state.js'
+import {
+  insertFieldRow,
+  insertProjectField,
+  selectFieldRow,
+  updateFieldRow,
+} from './hot-statements.js'
 
 export type FieldRowRecord = Selectable<FieldsTable>
 
@@ -38,12 +44,7 @@ export async function ensureField(
   type: FieldType,
 ): Promise<FieldHandle> {
   const pathId = await state.paths.intern(state.projectId, path)
-  const existing = await state.trx
-    .selectFrom('fields')
-    .selectAll()
-    .where('object_id', '=', state.objectId)
-    .where('path_id', '=', pathId)
-    .executeTakeFirst()
+  const existing = (await selectFieldRow(state.trx, state.objectId, pathId)).rows[0]
   if (existing) {
     if (existing.type !== type) {
       throw new ConflictError(
@@ -75,12 +76,8 @@ export async function ensureField(
     data: null,
     bytes: 0,
   }
-  await state.trx.insertInto('fields').values(row).execute()
-  await state.trx
-    .insertInto('project_fields')
-    .values({ project_id: state.projectId, path_id: pathId, type })
-    .onConflict((conflict) => conflict.doNothing())
-    .execute()
+  await insertFieldRow(state.trx, state.objectId, pathId, type)
+  await insertProjectField(state.trx, state.projectId, pathId, type)
   state.addFieldCount(1)
   return { pathId, row, created: true }
 }
@@ -137,23 +134,27 @@ export async function writeFieldRow(
   handle: FieldHandle,
   values: { num?: number | null; str?: string | null; data?: string | null; bytes?: number },
 ): Promise<void> {
-  const update = {
+  const next = {
+    ...handle.row,
     ...('num' in values ? { num: values.num ?? null } : {}),
     ...('str' in values ? { str: values.str ?? null } : {}),
     ...('data' in values ? { data: values.data ?? null } : {}),
     ...(values.bytes !== undefined ? { bytes: values.bytes } : {}),
   }
-  if (Object.keys(update).length === 0) return
-  await state.trx
-    .updateTable('fields')
-    .set(update)
-    .where('object_id', '=', state.objectId)
-    .where('path_id', '=', handle.pathId)
-    .execute()
+  // One statement shape for every update, so it stays prepared.
+  await updateFieldRow(
+    state.trx,
+    next.num,
+    next.str,
+    next.data,
+    Number(next.bytes),
+    state.objectId,
+    handle.pathId,
+  )
   if (values.bytes !== undefined) {
     state.addBytes(byteKindOf(handle.row.type), values.bytes - Number(handle.row.bytes))
   }
-  handle.row = { ...handle.row, ...update }
+  handle.row = next
 }
 
 /** Which usage bucket a field's bytes count in. */

@@ -1,7 +1,6 @@
 import { isNereidError, NereidError, QuotaExceededError, type Operation } from '@nereid/core'
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Database } from '../database.js'
-import { addUsage } from '../queries/initial-fields.js'
 import { inTransaction, type StoreContext } from '../store-context.js'
 import type { BatchResult, Ingest, OperationResult } from '../store.js'
 import {
@@ -18,6 +17,18 @@ import { applyAppend, applyClearSeries, applyConfigFloatSeries } from './apply-s
 import { computeArtifactHash } from './artifact-hash.js'
 import { putArtifact } from '../queries/artifacts.js'
 import { BatchState } from './batch-state.js'
+import {
+  addBatchUsage,
+  finishObject,
+  releaseSavepoint,
+  rollbackToSavepoint,
+  savepoint,
+  selectBatchTarget,
+  selectBatchTargetForUpdate,
+  selectProjectBytes,
+  selectWriterPosition,
+  upsertWriterPosition,
+} from './hot-statements.js'
 
 /**
  * The one operation applier (DESIGN §2). Every writer — native API, Neptune protocol, offline
@@ -28,33 +39,33 @@ import { BatchState } from './batch-state.js'
 export function createIngest(context: StoreContext): Ingest {
   return {
     async applyBatch(objectId, batch, { now }) {
+      const selectTarget = context.adapter.lockRowsForUpdate
+        ? selectBatchTargetForUpdate
+        : selectBatchTarget
       return inTransaction(context, async (trx, paths): Promise<BatchResult> => {
-        const object = await trx
-          .selectFrom('objects')
-          .selectAll()
-          .where('id', '=', objectId)
-          .executeTakeFirst()
-        if (!object)
+        const object = (await selectTarget(trx, objectId)).rows[0]
+        if (!object) {
           throw new NereidError('OBJECT_NOT_FOUND', `object ${objectId} not found`, { objectId })
-        const project = await trx
-          .selectFrom('projects')
-          .selectAll()
-          .where('id', '=', object.project_id)
-          .executeTakeFirstOrThrow()
-        const limit =
-          project.storage_limit_bytes === null ? null : Number(project.storage_limit_bytes)
-        const used = limit === null ? 0 : await projectBytes(trx, project.id)
+        }
+        const project = {
+          id: object.project_id,
+          key: object.project_key,
+          storageLimitBytes:
+            object.project_storage_limit_bytes === null
+              ? null
+              : Number(object.project_storage_limit_bytes),
+        }
+        const limit = project.storageLimitBytes
+        const used =
+          limit === null
+            ? 0
+            : Number((await selectProjectBytes(trx, project.id)).rows[0]?.total ?? 0)
 
         const writer = batch.writer
         const firstSeq = batch.seq
         let lastSeq: number | null = null
         if (writer !== undefined && firstSeq !== undefined) {
-          const position = await trx
-            .selectFrom('writer_positions')
-            .select('last_seq')
-            .where('object_id', '=', objectId)
-            .where('writer', '=', writer)
-            .executeTakeFirst()
+          const position = (await selectWriterPosition(trx, objectId, writer)).rows[0]
           lastSeq = position ? Number(position.last_seq) : 0
         }
 
@@ -84,7 +95,7 @@ export function createIngest(context: StoreContext): Ingest {
           // Interned before the savepoint: a path row rolled back with a failed operation would
           // leave a cached id pointing at nothing.
           await paths.intern(project.id, operation.path)
-          await sql`savepoint nereid_operation`.execute(trx)
+          await savepoint(trx)
           try {
             await dispatch(state, operation)
             if (
@@ -97,12 +108,12 @@ export function createIngest(context: StoreContext): Ingest {
                 { path: operation.path, limitBytes: limit, usedBytes: used + state.batchBytes },
               )
             }
-            await sql`release savepoint nereid_operation`.execute(trx)
+            await releaseSavepoint(trx)
             state.commitOperation()
             results.push({ ok: true })
           } catch (error) {
-            await sql`rollback to savepoint nereid_operation`.execute(trx)
-            await sql`release savepoint nereid_operation`.execute(trx)
+            await rollbackToSavepoint(trx)
+            await releaseSavepoint(trx)
             state.abortOperation()
             if (!isNereidError(error)) throw error
             results.push(failure(error))
@@ -113,15 +124,7 @@ export function createIngest(context: StoreContext): Ingest {
         let acknowledgedSeq: number | null = null
         if (writer !== undefined && firstSeq !== undefined && lastSeq !== null) {
           acknowledgedSeq = Math.max(lastSeq, firstSeq + batch.operations.length - 1)
-          await trx
-            .insertInto('writer_positions')
-            .values({ object_id: objectId, writer, last_seq: acknowledgedSeq, updated_at: now })
-            .onConflict((conflict) =>
-              conflict
-                .columns(['object_id', 'writer'])
-                .doUpdateSet({ last_seq: acknowledgedSeq!, updated_at: now }),
-            )
-            .execute()
+          await upsertWriterPosition(trx, objectId, writer, acknowledgedSeq, now)
         }
         return { results, acknowledgedSeq }
       })
@@ -173,30 +176,12 @@ async function dispatch(state: BatchState, operation: Operation): Promise<void> 
 
 async function finishBatch(trx: Transaction<Database>, state: BatchState): Promise<void> {
   if (!state.changed) return
-  const totals = state.totals
-  await trx
-    .updateTable('objects')
-    .set((eb) => ({
-      modified_at: state.now,
-      field_count: eb('field_count', '+', totals.fieldCount),
-      fields_bytes: eb('fields_bytes', '+', totals.fields),
-      series_bytes: eb('series_bytes', '+', totals.series),
-      files_bytes: eb('files_bytes', '+', totals.files),
-    }))
-    .where('id', '=', state.objectId)
-    .execute()
-  await addUsage(trx, state.projectId, 'fields', totals.fields)
-  await addUsage(trx, state.projectId, 'series', totals.series)
-  await addUsage(trx, state.projectId, 'files', totals.files)
-}
-
-async function projectBytes(trx: Transaction<Database>, projectId: string): Promise<number> {
-  const row = await trx
-    .selectFrom('project_usage')
-    .select((eb) => eb.fn.sum<number>('bytes').as('total'))
-    .where('project_id', '=', projectId)
-    .executeTakeFirst()
-  return Number(row?.total ?? 0)
+  const { fieldCount, fields, series, files } = state.totals
+  await finishObject(trx, state.now, fieldCount, fields, series, files, state.objectId)
+  if (fields !== 0 || series !== 0 || files !== 0) {
+    const id = state.projectId
+    await addBatchUsage(trx, id, fields, id, series, id, files)
+  }
 }
 
 function failure(error: NereidError): OperationResult {

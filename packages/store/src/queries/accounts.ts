@@ -1,13 +1,36 @@
 import { randomUUID } from 'node:crypto'
-import { ConflictError, ValidationError } from '@nereid/core'
-import type { Kysely } from 'kysely'
-import type { Database } from '../database.js'
+import { ConflictError, NotFoundError, ValidationError } from '@nereid/core'
+import { sql, type Kysely } from 'kysely'
+import type { Database, UsersTable } from '../database.js'
 import type { AccountStore } from '../store.js'
+import { preparedStatement } from './prepared-statement.js'
 import { toApiToken, toUser } from './rows.js'
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
+// Every request with an API token starts here: a prepared statement, not a built query.
+const selectLiveToken = preparedStatement(
+  (secretHash: string) =>
+    sql<
+      UsersTable & {
+        token_id: string
+        token_user_id: string
+        token_name: string
+        token_created_at: number
+        token_last_used_at: number | null
+      }
+    >`select u.*, t.id as token_id, t.user_id as token_user_id, t.name as token_name,
+    t.created_at as token_created_at, t.last_used_at as token_last_used_at
+    from api_tokens t inner join users u on u.id = t.user_id
+    where t.secret_hash = ${secretHash} and t.revoked_at is null and u.deactivated_at is null`,
+)
+
 export function createAccountStore(db: Kysely<Database>): AccountStore {
+  async function getUser(id: string) {
+    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+    return row ? toUser(row) : null
+  }
+
   return {
     async createUser({ username, displayName, passwordHash, isAdmin, now }) {
       if (!USERNAME.test(username)) {
@@ -24,7 +47,7 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
         .where('username', '=', username)
         .executeTakeFirst()
       if (existing)
-        throw new ConflictError('VALIDATION_FAILED', `user "${username}" exists`, {
+        throw new ConflictError('USER_EXISTS', `user "${username}" exists`, {
           field: 'username',
         })
       const row = {
@@ -34,14 +57,15 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
         password_hash: passwordHash ?? null,
         is_admin: isAdmin ? 1 : 0,
         created_at: now,
+        kind: 'user',
+        workspace_id: null,
+        email: null,
+        deactivated_at: null,
       }
       await db.insertInto('users').values(row).execute()
       return toUser(row)
     },
-    async getUser(id) {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
-      return row ? toUser(row) : null
-    },
+    getUser,
     async findUserByUsername(username) {
       const row = await db
         .selectFrom('users')
@@ -54,6 +78,7 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
       const row = await db
         .selectFrom('users')
         .select((eb) => eb.fn.countAll().as('count'))
+        .where('kind', '=', 'user')
         .executeTakeFirstOrThrow()
       return Number(row.count)
     },
@@ -71,19 +96,20 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
       return toApiToken(row)
     },
     async findApiToken(secretHash) {
-      const token = await db
-        .selectFrom('api_tokens')
-        .selectAll()
-        .where('secret_hash', '=', secretHash)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst()
-      if (!token || token.user_id === null) return null
-      const user = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', token.user_id)
-        .executeTakeFirst()
-      return user ? { token: toApiToken(token), user: toUser(user) } : null
+      const row = (await selectLiveToken(db, secretHash)).rows[0]
+      if (!row) return null
+      return {
+        token: toApiToken({
+          id: row.token_id,
+          user_id: row.token_user_id,
+          name: row.token_name,
+          secret_hash: secretHash,
+          created_at: row.token_created_at,
+          last_used_at: row.token_last_used_at,
+          revoked_at: null,
+        }),
+        user: toUser(row),
+      }
     },
     async touchApiToken(id, now) {
       await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute()
@@ -102,8 +128,114 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
         .selectAll()
         .where('user_id', '=', userId)
         .orderBy('created_at')
+        .orderBy('id')
         .execute()
       return rows.map(toApiToken)
+    },
+    async getApiToken(id) {
+      const row = await db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return row ? toApiToken(row) : null
+    },
+    async isApiTokenLive(id) {
+      const row = await db
+        .selectFrom('api_tokens')
+        .innerJoin('users', 'users.id', 'api_tokens.user_id')
+        .select('api_tokens.id')
+        .where('api_tokens.id', '=', id)
+        .where('api_tokens.revoked_at', 'is', null)
+        .where('users.deactivated_at', 'is', null)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+    async replaceApiToken(id, { secretHash, now }) {
+      return db.transaction().execute(async (trx) => {
+        const old = await trx
+          .selectFrom('api_tokens')
+          .selectAll()
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst()
+        if (!old) return null
+        await trx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', id).execute()
+        const row = {
+          id: randomUUID(),
+          user_id: old.user_id,
+          name: old.name,
+          secret_hash: secretHash,
+          created_at: now,
+          last_used_at: null,
+          revoked_at: null,
+        }
+        await trx.insertInto('api_tokens').values(row).execute()
+        return toApiToken(row)
+      })
+    },
+    async listUsers() {
+      const rows = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('kind', '=', 'user')
+        .orderBy('username')
+        .execute()
+      return rows.map(toUser)
+    },
+    async updateUser(id, patch) {
+      const set = {
+        ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+        ...(patch.isAdmin !== undefined ? { is_admin: patch.isAdmin ? 1 : 0 } : {}),
+        ...(patch.email !== undefined ? { email: patch.email } : {}),
+        ...(patch.deactivatedAt !== undefined ? { deactivated_at: patch.deactivatedAt } : {}),
+      }
+      if (Object.keys(set).length > 0)
+        await db.updateTable('users').set(set).where('id', '=', id).execute()
+      const user = await getUser(id)
+      if (!user) throw new NotFoundError('USER_NOT_FOUND', `user ${id} not found`)
+      return user
+    },
+    async countAdmins() {
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('count'))
+        .where('is_admin', '=', 1)
+        .where('deactivated_at', 'is', null)
+        .executeTakeFirstOrThrow()
+      return Number(row.count)
+    },
+    async getPasswordHash(userId) {
+      const row = await db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', '=', userId)
+        .executeTakeFirst()
+      return row?.password_hash ?? null
+    },
+    async setPasswordHash(userId, passwordHash) {
+      await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', userId)
+        .execute()
+    },
+    async findUserByIdentity(issuer, subject) {
+      const row = await db
+        .selectFrom('user_identities')
+        .innerJoin('users', 'users.id', 'user_identities.user_id')
+        .selectAll('users')
+        .where('user_identities.issuer', '=', issuer)
+        .where('user_identities.subject', '=', subject)
+        .executeTakeFirst()
+      return row ? toUser(row) : null
+    },
+    async linkIdentity({ userId, issuer, subject, now }) {
+      await db
+        .insertInto('user_identities')
+        .values({ issuer, subject, user_id: userId, created_at: now })
+        .onConflict((conflict) => conflict.columns(['issuer', 'subject']).doNothing())
+        .execute()
     },
   }
 }

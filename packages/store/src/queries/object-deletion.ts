@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../database.js'
 import { decodeBlock } from '../series/index.js'
 import { releaseBlobs } from './blob-refs.js'
+import { deleteNotebookData } from './notebooks.js'
 
 /** Hashes of the blobs referenced by the points of a file series. */
 export async function fileSeriesHashes(
@@ -68,5 +69,7 @@ export async function deleteObjectData(
   await trx.deleteFrom('string_set_values').where('object_id', '=', objectId).execute()
   await trx.deleteFrom('fields').where('object_id', '=', objectId).execute()
   await trx.deleteFrom('writer_positions').where('object_id', '=', objectId).execute()
-  return releaseBlobs(trx, hashes)
+  // A notebook's checkpoints hold their content as blobs too.
+  const freedCheckpoints = await deleteNotebookData(trx, objectId)
+  return [...freedCheckpoints, ...(await releaseBlobs(trx, hashes))]
 }

@@ -10,13 +10,23 @@ import {
   validateModelKey,
   type ObjectRecord,
 } from '@nereid/core'
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Database, ObjectsTable } from '../database.js'
 import { inTransaction, type StoreContext } from '../store-context.js'
 import type { BulkResult, CreateObjectInput, ObjectStore } from '../store.js'
 import { addUsage, initialSysFields, insertInitialFields } from './initial-fields.js'
 import { deleteObjectData } from './object-deletion.js'
 import { toObjectRecord } from './rows.js'
+import { preparedStatement } from './prepared-statement.js'
+
+const selectObjectById = preparedStatement(
+  (projectId: string, id: string) =>
+    sql<ObjectsTable>`select * from objects where project_id = ${projectId} and id = ${id}`,
+)
+const selectObjectByShortId = preparedStatement(
+  (projectId: string, shortId: string) =>
+    sql<ObjectsTable>`select * from objects where project_id = ${projectId} and short_id = ${shortId}`,
+)
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -28,12 +38,10 @@ export function createObjectStore(context: StoreContext): ObjectStore {
   const { db } = context
 
   async function get(projectId: string, ref: string): Promise<ObjectRecord | null> {
-    const row = await db
-      .selectFrom('objects')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where(isUuid(ref) ? 'id' : 'short_id', '=', ref)
-      .executeTakeFirst()
+    const found = isUuid(ref)
+      ? await selectObjectById(db, projectId, ref)
+      : await selectObjectByShortId(db, projectId, ref)
+    const row = found.rows[0]
     return row ? toObjectRecord(row) : null
   }
 
@@ -240,12 +248,15 @@ async function createInTransaction(
   switch (input.kind) {
     case 'run':
     case 'notebook': {
-      number = Number(project.next_run_number)
-      await trx
+      // Incremented in place, not from the value read above: another server instance may be
+      // numbering a run of the same project at this moment.
+      const counter = await trx
         .updateTable('projects')
-        .set({ next_run_number: number + 1 })
+        .set((eb) => ({ next_run_number: eb('next_run_number', '+', 1) }))
         .where('id', '=', project.id)
-        .execute()
+        .returning('next_run_number')
+        .executeTakeFirstOrThrow()
+      number = Number(counter.next_run_number) - 1
       shortId =
         input.kind === 'run' ? runShortId(project.key, number) : `${project.key}-NB${number}`
       break
@@ -279,12 +290,13 @@ async function createInTransaction(
           { modelId: input.modelId },
         )
       }
-      number = Number(model.next_version_number)
-      await trx
+      const counter = await trx
         .updateTable('objects')
-        .set({ next_version_number: number + 1 })
+        .set((eb) => ({ next_version_number: eb('next_version_number', '+', 1) }))
         .where('id', '=', model.id)
-        .execute()
+        .returning('next_version_number')
+        .executeTakeFirstOrThrow()
+      number = Number(counter.next_version_number) - 1
       shortId = modelVersionShortId(model.short_id, number)
       parentId = model.id
       parentShortId = model.short_id

@@ -5,6 +5,17 @@ import { inTransaction } from '../store-context.js'
 import type { ProjectStore } from '../store.js'
 import { initialSysFields, insertInitialFields } from './initial-fields.js'
 import { toProject } from './rows.js'
+import { preparedStatement } from './prepared-statement.js'
+import { sql } from 'kysely'
+import type { ProjectsTable } from '../database.js'
+
+const selectProjectByName = preparedStatement(
+  (workspaceName: string, projectName: string) =>
+    sql<
+      ProjectsTable & { workspace_name: string }
+    >`select p.*, w.name as workspace_name from projects p
+    inner join workspaces w on w.id = p.workspace_id where w.name = ${workspaceName} and p.name = ${projectName}`,
+)
 
 export function createProjectStore(context: StoreContext): ProjectStore {
   const { db } = context
@@ -93,14 +104,8 @@ export function createProjectStore(context: StoreContext): ProjectStore {
       })
     },
     async get(workspaceName, projectName) {
-      const row = await db
-        .selectFrom('projects')
-        .innerJoin('workspaces', 'workspaces.id', 'projects.workspace_id')
-        .selectAll('projects')
-        .select('workspaces.name as workspace_name')
-        .where('workspaces.name', '=', workspaceName)
-        .where('projects.name', '=', projectName)
-        .executeTakeFirst()
+      // Every project-scoped request starts here: a prepared statement, not a built query.
+      const row = (await selectProjectByName(db, workspaceName, projectName)).rows[0]
       return row ? toProject(row, row.workspace_name) : null
     },
     async update(projectId, patch) {

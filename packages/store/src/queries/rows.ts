@@ -72,6 +72,10 @@ export function toUser(row: Selectable<UsersTable>): User {
     displayName: row.display_name,
     isAdmin: num(row.is_admin) === 1,
     createdAt: num(row.created_at),
+    kind: row.kind === 'serviceAccount' ? 'serviceAccount' : 'user',
+    workspaceId: row.workspace_id,
+    email: row.email,
+    deactivatedAt: numOrNull(row.deactivated_at),
   }
 }
 

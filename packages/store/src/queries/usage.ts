@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../database.js'
 import type { ProjectUsage, UsageStore } from '../store.js'
+import { createWorkspaceUsage } from './workspace-usage.js'
 
 export function createUsageStore(db: Kysely<Database>): UsageStore {
   return {
@@ -24,5 +25,6 @@ export function createUsageStore(db: Kysely<Database>): UsageStore {
       }
       return usage
     },
+    ...createWorkspaceUsage(db),
   }
 }

@@ -51,6 +51,8 @@ export interface CompileEnv {
    */
   readonly pathTypes: ReadonlyMap<number, ReadonlySet<string>>
   readonly regexpOperator: 'REGEXP' | '~'
+  /** Whether LIKE is case-sensitive on this dialect (then CONTAINS needs no regex). */
+  readonly caseSensitiveLike?: boolean
   /** The project's visibility (sys/visibility of its metadata object). */
   readonly visibility: string
 }
@@ -458,6 +460,9 @@ function applyTest(value: RawBuilder<unknown>, test: Test, env: CompileEnv): Pre
     case 'compare':
       return sql<SqlBool>`${value} ${COMPARE_SQL[test.operator]} ${test.value}`
     case 'contains': {
+      if (env.caseSensitiveLike) {
+        return sql<SqlBool>`${value} like ${likeContainsPattern(test.text)} escape '\\'`
+      }
       // LIKE is a fast pre-filter on both dialects, but SQLite's LIKE ignores ASCII case; the
       // regular expression makes the match case-sensitive everywhere.
       const regex = sql<SqlBool>`${value} ${sql.raw(env.regexpOperator)} ${literalRegex(test.text)}`

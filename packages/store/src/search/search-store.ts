@@ -49,6 +49,7 @@ export function createSearchStore(context: StoreContext): SearchStore {
       const env: CompileEnv = {
         ...(await lookupPaths(context, projectId, [...stored])),
         regexpOperator: adapter.regexpOperator,
+        caseSensitiveLike: adapter.caseSensitiveLike,
         visibility: project.visibility,
       }
       const filter = compileFilter(request.query, env)

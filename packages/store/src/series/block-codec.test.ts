@@ -57,7 +57,7 @@ describe('float blocks', () => {
     const bytes = encodeFloatBlock(floats)
     const n = floats.steps.length
     expect(bytes.length).toBe(8 + 24 * n)
-    expect(Array.from(bytes.subarray(0, 8))).toEqual([1, 0, 0, 0, n, 0, 0, 0])
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([2, 0, 0, 0, n, 0, 0, 0])
     const view = new DataView(bytes.buffer, bytes.byteOffset)
     expect(view.getFloat64(8 + 8 * 2, true)).toBe(3.5)
     expect(view.getFloat64(8 + 8 * n + 8, true)).toBe(1_700_000_000_100)
@@ -142,6 +142,60 @@ describe('string and file blocks', () => {
   })
 })
 
+describe('compact columns (format version 2)', () => {
+  const n = 1000
+  const steps = Float64Array.from({ length: n }, (_, i) => 100 + i)
+  const timestamps = Float64Array.from({ length: n }, (_, i) => 1_767_225_600_000 + i * 7 + (i % 3))
+  const values = Float64Array.from({ length: n }, (_, i) => Math.sin(i))
+
+  it('stores consecutive steps as a start and a stride, and nearby integral timestamps as 32-bit offsets', () => {
+    const bytes = encodeFloatBlock({ steps, timestamps, values })
+    expect(bytes[2]).toBe(1)
+    expect(bytes[3]).toBe(2)
+    expect(bytes.length).toBe(8 + 16 + (8 + 4 * n) + 8 * n)
+    const decoded = decodeBlock(bytes)
+    expect(Array.from(decoded.steps)).toEqual(Array.from(steps))
+    expect(Array.from(decoded.timestamps)).toEqual(Array.from(timestamps))
+    expect(Array.from(decoded.values as Float64Array)).toEqual(Array.from(values))
+  })
+
+  it('keeps fractional or far-apart columns raw', () => {
+    const fractional = Float64Array.from({ length: n }, (_, i) => i * 0.37 + (i % 2) * 0.01)
+    const farApart = Float64Array.from({ length: n }, (_, i) => (i === n - 1 ? 2 ** 40 : i))
+    const bytes = encodeFloatBlock({ steps: fractional, timestamps: farApart, values })
+    expect([bytes[2], bytes[3]]).toEqual([0, 0])
+    const decoded = decodeBlock(bytes)
+    expect(Array.from(decoded.steps)).toEqual(Array.from(fractional))
+    expect(Array.from(decoded.timestamps)).toEqual(Array.from(farApart))
+  })
+
+  it('uses compact columns for string blocks too', () => {
+    const strings = Array.from({ length: n }, (_, i) => `line ${i}`)
+    const decoded = decodeBlock(encodeStringBlock({ steps, timestamps, values: strings }))
+    expect(decoded.values).toEqual(strings)
+    expect(Array.from(decoded.steps)).toEqual(Array.from(steps))
+  })
+
+  it('still reads version 1 blocks', () => {
+    const v1 = new Uint8Array(8 + 24 * 2)
+    const view = new DataView(v1.buffer)
+    v1[0] = 1
+    view.setUint32(4, 2, true)
+    view.setFloat64(8, 5, true)
+    view.setFloat64(16, 6, true)
+    view.setFloat64(24, 1000, true)
+    view.setFloat64(32, 2000, true)
+    view.setFloat64(40, 0.5, true)
+    view.setFloat64(48, 0.25, true)
+    expect(decodeBlock(v1)).toEqual({
+      type: 'floatSeries',
+      steps: f64([5, 6]),
+      timestamps: f64([1000, 2000]),
+      values: f64([0.5, 0.25]),
+    })
+  })
+})
+
 describe('corrupt blocks', () => {
   const good = encodeStringBlock({
     steps: f64([1, 2]),
@@ -167,15 +221,19 @@ describe('corrupt blocks', () => {
   })
 
   it('rejects an unknown version', () => {
-    expect(() => decodeBlock(patched(good, 0, 2))).toThrow(/format version 2/)
+    expect(() => decodeBlock(patched(good, 0, 3))).toThrow(/format version 3/)
   })
 
   it('rejects an unknown kind', () => {
     expect(() => decodeBlock(patched(good, 1, 7))).toThrow(/unknown kind 7/)
   })
 
-  it('rejects non-zero reserved bytes', () => {
-    expect(() => decodeBlock(patched(good, 3, 1))).toThrow(/reserved/)
+  it('rejects non-zero reserved bytes in a version 1 block', () => {
+    expect(() => decodeBlock(patched(patched(good, 0, 1), 3, 1))).toThrow(/reserved/)
+  })
+
+  it('rejects an unknown column encoding', () => {
+    expect(() => decodeBlock(patched(good, 3, 9))).toThrow(/unknown column encoding 9/)
   })
 
   it('rejects a float block whose length does not match its count', () => {

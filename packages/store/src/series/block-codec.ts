@@ -1,4 +1,11 @@
 import type { FileInfo } from '@nereid/core'
+import {
+  chooseColumnEncoding,
+  COLUMN_RAW,
+  encodedColumnBytes,
+  readColumn,
+  writeColumn,
+} from './column-encoding.js'
 import { readFloat64Column, readUint32, writeFloat64Column, writeUint32 } from './float-bytes.js'
 
 /**
@@ -19,10 +26,20 @@ import { readFloat64Column, readUint32, writeFloat64Column, writeUint32 } from '
  * The 8-byte header keeps every float column 8-byte aligned, so a payload whose bytes start
  * on an 8-byte boundary decodes to Float64Array views over it without copying. Float values
  * are copied bytewise, so NaN, ±Infinity and -0 survive bit-exactly.
+ *
+ * Version 2 (what is written now) is the same but for two header bytes and the encoding of
+ * the step and timestamp columns (column-encoding.ts):
+ *
+ *   offset 2       u8   step column encoding (0 raw, 1 arithmetic, 2 int32 offsets)
+ *   offset 3       u8   timestamp column encoding (same codes)
+ *   offset 8       steps, then timestamps, each in its encoding (a multiple of 8 bytes)
+ *   then           values exactly as in version 1
+ *
+ * Version 1 blocks stay readable.
  */
 
 export const BLOCK_CAPACITY = 1024
-export const BLOCK_FORMAT_VERSION = 1
+export const BLOCK_FORMAT_VERSION = 2
 
 const HEADER_BYTES = 8
 const KIND_FLOAT = 0
@@ -61,9 +78,10 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true })
 
 export function encodeFloatBlock(cols: FloatColumns): Uint8Array {
   const n = columnCount(cols)
-  const out = new Uint8Array(HEADER_BYTES + 24 * n)
-  writeHeaderAndSteps(out, KIND_FLOAT, cols)
-  writeFloat64Column(out, HEADER_BYTES + 16 * n, cols.values)
+  const layout = columnLayout(cols)
+  const out = new Uint8Array(layout.valuesAt + 8 * n)
+  writeHeaderAndSteps(out, KIND_FLOAT, cols, layout)
+  writeFloat64Column(out, layout.valuesAt, cols.values)
   return out
 }
 
@@ -96,16 +114,24 @@ export function decodeBlock(bytes: Uint8Array): DecodedBlock {
   }
   const version = bytes[0]!
   const kind = bytes[1]!
-  if (version !== BLOCK_FORMAT_VERSION) {
-    throw new Error(`Corrupt series block: unknown format version ${version} (expected 1)`)
+  if (version !== 1 && version !== BLOCK_FORMAT_VERSION) {
+    throw new Error(`Corrupt series block: unknown format version ${version} (expected 1 or 2)`)
   }
-  if (bytes[2] !== 0 || bytes[3] !== 0) {
+  if (version === 1 && (bytes[2] !== 0 || bytes[3] !== 0)) {
     throw new Error('Corrupt series block: reserved header bytes are not zero')
   }
   const n = readUint32(bytes, 4)
-  const columnsEnd = HEADER_BYTES + 16 * n
+  const stepEncoding = version === 1 ? COLUMN_RAW : bytes[2]!
+  const timestampEncoding = version === 1 ? COLUMN_RAW : bytes[3]!
+  const timestampsAt = HEADER_BYTES + encodedColumnBytes(stepEncoding, n)
+  const columnsEnd = timestampsAt + encodedColumnBytes(timestampEncoding, n)
+  if (bytes.length < columnsEnd) {
+    throw new Error(`Corrupt series block: ${bytes.length} bytes cannot hold ${n} points`)
+  }
+  const readSteps = () => readColumn(bytes, HEADER_BYTES, n, stepEncoding)
+  const readTimestamps = () => readColumn(bytes, timestampsAt, n, timestampEncoding)
   if (kind === KIND_FLOAT) {
-    const expected = HEADER_BYTES + 24 * n
+    const expected = columnsEnd + 8 * n
     if (bytes.length !== expected) {
       throw new Error(
         `Corrupt series block: float block of ${n} points must be ${expected} bytes, got ${bytes.length}`,
@@ -113,8 +139,8 @@ export function decodeBlock(bytes: Uint8Array): DecodedBlock {
     }
     return {
       type: 'floatSeries',
-      steps: readFloat64Column(bytes, HEADER_BYTES, n),
-      timestamps: readFloat64Column(bytes, HEADER_BYTES + 8 * n, n),
+      steps: readSteps(),
+      timestamps: readTimestamps(),
       values: readFloat64Column(bytes, columnsEnd, n),
     }
   }
@@ -127,8 +153,8 @@ export function decodeBlock(bytes: Uint8Array): DecodedBlock {
     )
   }
   const values = parseJsonValues(bytes.subarray(columnsEnd), n)
-  const steps = readFloat64Column(bytes, HEADER_BYTES, n)
-  const timestamps = readFloat64Column(bytes, HEADER_BYTES + 8 * n, n)
+  const steps = readSteps()
+  const timestamps = readTimestamps()
   if (kind === KIND_STRING) {
     for (let i = 0; i < n; i++) {
       if (typeof values[i] !== 'string') {
@@ -187,21 +213,48 @@ function columnCount(cols: SeriesColumns): number {
   return n
 }
 
-function writeHeaderAndSteps(out: Uint8Array, kind: number, cols: SeriesColumns): void {
+interface ColumnLayout {
+  steps: number
+  timestamps: number
+  timestampsAt: number
+  valuesAt: number
+}
+
+function columnLayout(cols: SeriesColumns): ColumnLayout {
+  const n = cols.steps.length
+  const steps = chooseColumnEncoding(cols.steps)
+  const timestamps = chooseColumnEncoding(cols.timestamps)
+  const timestampsAt = HEADER_BYTES + encodedColumnBytes(steps, n)
+  return {
+    steps,
+    timestamps,
+    timestampsAt,
+    valuesAt: timestampsAt + encodedColumnBytes(timestamps, n),
+  }
+}
+
+function writeHeaderAndSteps(
+  out: Uint8Array,
+  kind: number,
+  cols: SeriesColumns,
+  layout: ColumnLayout,
+): void {
   const n = cols.steps.length
   out[0] = BLOCK_FORMAT_VERSION
   out[1] = kind
+  out[2] = layout.steps
+  out[3] = layout.timestamps
   writeUint32(out, 4, n)
-  writeFloat64Column(out, HEADER_BYTES, cols.steps)
-  writeFloat64Column(out, HEADER_BYTES + 8 * n, cols.timestamps)
+  writeColumn(out, HEADER_BYTES, cols.steps, layout.steps)
+  writeColumn(out, layout.timestampsAt, cols.timestamps, layout.timestamps)
 }
 
 function encodeJsonBlock(kind: number, cols: SeriesColumns, values: unknown[]): Uint8Array {
   const json = utf8Encoder.encode(JSON.stringify(values))
-  const columnsEnd = HEADER_BYTES + 16 * cols.steps.length
-  const out = new Uint8Array(columnsEnd + json.length)
-  writeHeaderAndSteps(out, kind, cols)
-  out.set(json, columnsEnd)
+  const layout = columnLayout(cols)
+  const out = new Uint8Array(layout.valuesAt + json.length)
+  writeHeaderAndSteps(out, kind, cols, layout)
+  out.set(json, layout.valuesAt)
   return out
 }
 

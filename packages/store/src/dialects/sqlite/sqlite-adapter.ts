@@ -1,5 +1,6 @@
 import type { ColumnDefinitionBuilder } from 'kysely'
 import type { DialectAdapter } from '../../dialect-adapter.js'
+import { listSqliteTables } from './sqlite-catalog.js'
 
 export const sqliteAdapter: DialectAdapter = Object.freeze({
   columnTypes: Object.freeze({ float: 'real', bigint: 'integer', bytes: 'blob', text: 'text' }),
@@ -12,6 +13,7 @@ export const sqliteAdapter: DialectAdapter = Object.freeze({
   supportsConcurrentWriters: false,
   // Provided by the `regexp` function registered on each connection (sqlite-store.ts).
   regexpOperator: 'REGEXP' as const,
+  caseSensitiveLike: false,
   isUniqueViolation: (error: unknown) =>
     typeof error === 'object' &&
     error !== null &&
@@ -19,4 +21,10 @@ export const sqliteAdapter: DialectAdapter = Object.freeze({
       (error as { code?: string }).code ?? '',
     ),
   toBytes: (value: unknown) => value as Uint8Array,
+  lockRowsForUpdate: false,
+  // With one connection and busy_timeout, transactions never race each other.
+  isTransientConflict: () => false,
+  listTables: listSqliteTables,
+  // An `integer primary key` takes max(rowid) + 1 by itself.
+  syncIdentity: async () => {},
 })

@@ -1,0 +1,363 @@
+// Benchmarks of the scale-out setup (issue 7): the server benchmarks on PostgreSQL next to
+// SQLite, and ingestion through two server instances on one PostgreSQL database.
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { bootstrap } from '@nereid/server'
+import { createPostgresStore, createSqliteStore } from '@nereid/store'
+import { CLI, cpuSeconds, fmt, freePort, printTable, startServer } from './lib.mjs'
+import {
+  buildRunsTable,
+  chartReadBenchmark,
+  ingestionBenchmark,
+  runsTableBenchmark,
+} from './server-benchmarks.mjs'
+
+const INGEST_CLIENT = fileURLToPath(new URL('./ingest-client.mjs', import.meta.url))
+
+/**
+ * A PostgreSQL cluster for the benchmark: NEREID_BENCH_DATABASE_URL when set (a server of
+ * your own), else a throwaway one from Debian's binaries with PostgreSQL's default,
+ * durable settings (every commit is fsynced) and 256 MiB of shared buffers.
+ */
+async function startBenchPostgres() {
+  const given = process.env.NEREID_BENCH_DATABASE_URL
+  if (given)
+    return { url: given, settings: 'the server in NEREID_BENCH_DATABASE_URL', stop: async () => {} }
+  const root = '/usr/lib/postgresql'
+  const version = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))[0]
+    : undefined
+  if (version === undefined) {
+    throw new Error(
+      'the PostgreSQL benchmarks need PostgreSQL: apt-get install postgresql, or set NEREID_BENCH_DATABASE_URL',
+    )
+  }
+  const bin = join(root, version, 'bin')
+  const dir = await mkdtemp(join(tmpdir(), 'nereid-bench-pg-'))
+  const owner =
+    process.getuid?.() === 0
+      ? {
+          uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+          gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+        }
+      : {}
+  if (owner.uid !== undefined) await chown(dir, owner.uid, owner.gid)
+  await chmod(dir, 0o700)
+  execFileSync(
+    join(bin, 'initdb'),
+    ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C'],
+    { stdio: 'ignore', cwd: dir, ...owner },
+  )
+  const port = await freePort()
+  const settings = ['shared_buffers=256MB', 'max_connections=200']
+  const child = spawn(
+    join(bin, 'postgres'),
+    [
+      '-D',
+      join(dir, 'data'),
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      ...settings.flatMap((s) => ['-c', s]),
+    ],
+    { stdio: 'ignore', cwd: dir, ...owner },
+  )
+  // An interrupted benchmark must not leave a server behind (SIGQUIT: immediate shutdown).
+  const killOnExit = () => {
+    child.kill('SIGQUIT')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', killOnExit)
+  const onSignal = () => process.exit(130)
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const url = `postgres://postgres@127.0.0.1:${port}`
+  for (let attempt = 0; ; attempt++) {
+    const client = new pg.Client({ connectionString: `${url}/postgres` })
+    client.on('error', () => undefined)
+    try {
+      await client.connect()
+      await client.end()
+      break
+    } catch (error) {
+      if (attempt > 300) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  return {
+    url: `${url}/postgres`,
+    settings: `PostgreSQL ${version}, durable defaults (fsync, synchronous_commit on), ${settings.join(', ')}`,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGINT')
+      await exited
+      process.off('exit', killOnExit)
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A fresh database on the cluster for one benchmark; dropped by the returned function. */
+async function freshDatabase(clusterUrl, name) {
+  const admin = new pg.Client({ connectionString: clusterUrl })
+  await admin.connect()
+  await admin.query(`drop database if exists ${name}`)
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = clusterUrl.replace(/\/[^/]*$/, `/${name}`)
+  return {
+    url,
+    async drop() {
+      const again = new pg.Client({ connectionString: clusterUrl })
+      await again.connect()
+      await again.query(`drop database if exists ${name} with (force)`)
+      await again.end()
+    },
+  }
+}
+
+/**
+ * Ingestion over HTTP into `instances` server processes on one PostgreSQL database: the same
+ * load generator as the SQLite benchmark, one per instance, each with its share of the
+ * connections; throughput is all points over the joined time window.
+ */
+async function postgresIngestion(
+  databaseUrl,
+  { instances, connections = 4, batchesPerConnection = 250 },
+) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'nereid-bench-pg-ingest-'))
+  const env = { NEREID_DATABASE_URL: databaseUrl }
+  const servers = []
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'admin', 'bootstrap', '--workspace', 'bench', '--project', 'ingest', '--data', dataDir],
+      { env: { ...process.env, ...env } },
+    )
+    const token = stdout.trim()
+    for (let i = 0; i < instances; i++) servers.push(await startServer(join(dataDir, `i${i}`), env))
+    const runIds = []
+    for (let i = 0; i < connections; i++) {
+      const response = await fetch(`${servers[0].url}/api/v1/projects/bench/ingest/objects`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'run' }),
+      })
+      runIds.push((await response.json()).object.id)
+    }
+    const cpuBefore = servers.map((server) => cpuSeconds(server.child.pid))
+    const outputs = await Promise.all(
+      servers.map(
+        (server, i) =>
+          new Promise((resolve, reject) => {
+            const share = runIds.filter((_, r) => r % instances === i)
+            const child = spawn(
+              process.execPath,
+              [
+                INGEST_CLIENT,
+                server.url,
+                token,
+                JSON.stringify(share),
+                String(batchesPerConnection),
+              ],
+              { stdio: ['ignore', 'pipe', 'inherit'] },
+            )
+            let text = ''
+            child.stdout.on('data', (chunk) => (text += chunk))
+            child.on('exit', (code) =>
+              code === 0
+                ? resolve(JSON.parse(text))
+                : reject(new Error(`ingest client exited ${code}`)),
+            )
+          }),
+      ),
+    )
+    const serverCpu = servers.reduce(
+      (sum, server, i) => sum + cpuSeconds(server.child.pid) - cpuBefore[i],
+      0,
+    )
+    const points = outputs.reduce((sum, output) => sum + output.points, 0)
+    const seconds =
+      (Math.max(...outputs.map((o) => o.endedAt)) - Math.min(...outputs.map((o) => o.startedAt))) /
+      1000
+    return {
+      points,
+      seconds,
+      pointsPerSecond: points / seconds,
+      serverCpuMicrosPerThousandPoints: (serverCpu * 1e6) / (points / 1000),
+    }
+  } finally {
+    for (const server of servers) {
+      server.child.kill('SIGTERM')
+      await new Promise((resolve) => server.child.once('exit', resolve))
+    }
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function onFreshDatabase(clusterUrl, name, run) {
+  const database = await freshDatabase(clusterUrl, name)
+  try {
+    return await run(database.url)
+  } finally {
+    await database.drop()
+  }
+}
+
+/** A SQLite store holding project bench/reads with the runs-table data. */
+async function runsTableSource() {
+  const dir = await mkdtemp(join(tmpdir(), 'nereid-bench-table-'))
+  const store = createSqliteStore({ filename: join(dir, 'nereid.db') })
+  await store.migrate()
+  await bootstrap(store, {
+    publicUrl: 'http://localhost',
+    workspace: 'bench',
+    project: 'reads',
+    now: Date.now(),
+  })
+  const project = await store.projects.get('bench', 'reads')
+  const buildSeconds = await buildRunsTable(store, project.id)
+  return {
+    store,
+    buildSeconds,
+    async close() {
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Every row of every table, in key order (what `nereid store copy` does, without checks). */
+async function copyTables(from, to) {
+  for (const table of await from.transfer.tables()) {
+    if (table.primaryKey.length === 0) await to.transfer.clear(table.name)
+    for (let after = null; ;) {
+      const rows = await from.transfer.read(table.name, after, 2_000)
+      await to.transfer.write(table.name, rows)
+      if (rows.length < 2_000 || table.primaryKey.length === 0) break
+      const last = rows.at(-1)
+      after = table.primaryKey.map((column) => last[column])
+    }
+    await to.transfer.finishTable(table.name)
+  }
+}
+
+const ratio = (postgres, sqlite) => `${fmt(postgres / sqlite, 2)}× SQLite`
+
+/** `baseline`: the SQLite figures of this same run (`runServerBenchmarks`), measured when absent. */
+export async function runPostgresBenchmarks({ baseline } = {}) {
+  const cluster = await startBenchPostgres()
+  try {
+    const sqliteIngest = baseline?.ingest ?? (await ingestionBenchmark())
+    const one = await onFreshDatabase(cluster.url, 'bench_ingest_1', (url) =>
+      postgresIngestion(url, { instances: 1 }),
+    )
+    const two = await onFreshDatabase(cluster.url, 'bench_ingest_2', (url) =>
+      postgresIngestion(url, { instances: 2 }),
+    )
+    printTable(
+      `Ingestion over HTTP on PostgreSQL (JSON batches of 1,000 points; ${cluster.settings})`,
+      [
+        {
+          measure: 'one instance, points/s',
+          value: fmt(one.pointsPerSecond, 0),
+          target: '≥ 0.5× SQLite',
+          note: `${ratio(one.pointsPerSecond, sqliteIngest.pointsPerSecond)} (SQLite: ${fmt(sqliteIngest.pointsPerSecond, 0)})`,
+        },
+        {
+          measure: 'two instances on one database, points/s',
+          value: fmt(two.pointsPerSecond, 0),
+          target: '≥ 1.5× one instance',
+          note: `${fmt(two.pointsPerSecond / one.pointsPerSecond, 2)}× one instance`,
+        },
+        {
+          measure: 'server CPU per 1,000 points (one instance)',
+          value: `${fmt(one.serverCpuMicrosPerThousandPoints, 0)} µs`,
+          note: 'Node process only; PostgreSQL works besides',
+        },
+      ],
+    )
+
+    const sqliteChart = baseline?.chart ?? (await chartReadBenchmark())
+    const pgChart = await onFreshDatabase(cluster.url, 'bench_chart', (url) =>
+      chartReadBenchmark({ createStore: () => createPostgresStore({ connectionString: url }) }),
+    )
+    printTable('Chart read on PostgreSQL (1,000,000-point series → 1,000 buckets, warm)', [
+      {
+        measure: 'p50',
+        value: `${fmt(pgChart.full.p50, 2)} ms`,
+        target: '≤ 2× SQLite',
+        note: `${ratio(pgChart.full.p50, sqliteChart.full.p50)} (SQLite: ${fmt(sqliteChart.full.p50, 2)} ms)`,
+      },
+      {
+        measure: 'p95',
+        value: `${fmt(pgChart.full.p95, 2)} ms`,
+        target: '≤ 2× SQLite',
+        note: `${ratio(pgChart.full.p95, sqliteChart.full.p95)} (SQLite: ${fmt(sqliteChart.full.p95, 2)} ms)`,
+      },
+      {
+        measure: 'zoomed (50,000-step window) p50 / p95',
+        value: `${fmt(pgChart.zoom.p50, 2)} / ${fmt(pgChart.zoom.p95, 2)} ms`,
+        note: `SQLite: ${fmt(sqliteChart.zoom.p50, 2)} / ${fmt(sqliteChart.zoom.p95, 2)} ms`,
+      },
+    ])
+
+    // The 10,000 runs are built once in SQLite and copied over table by table (as `nereid
+    // store copy` does): building them through the applier costs one round trip per statement,
+    // which measures the network, not the query.
+    const source = await runsTableSource()
+    let sqliteTable = baseline?.table
+    let pgTable
+    try {
+      pgTable = await onFreshDatabase(cluster.url, 'bench_table', async (url) => {
+        const store = createPostgresStore({ connectionString: url })
+        const migrated = await store.migrate()
+        if (migrated.error) throw migrated.error
+        const copyStart = Date.now()
+        await copyTables(source.store, store)
+        const copySeconds = (Date.now() - copyStart) / 1000
+        const result = await runsTableBenchmark({ createStore: () => store, build: false })
+        return { ...result, buildSeconds: copySeconds }
+      })
+      sqliteTable ??= {
+        ...(await runsTableBenchmark({ createStore: () => source.store, build: false })),
+        buildSeconds: source.buildSeconds,
+      }
+    } finally {
+      await source.close()
+    }
+    printTable(
+      'Runs table on PostgreSQL (10,000 runs × 100 fields: filter + sort + count + 50 rows)',
+      [
+        {
+          measure: 'p50',
+          value: `${fmt(pgTable.p50, 2)} ms`,
+          target: '≤ 2× SQLite',
+          note: `${ratio(pgTable.p50, sqliteTable.p50)} (SQLite: ${fmt(sqliteTable.p50, 2)} ms)`,
+        },
+        {
+          measure: 'p95',
+          value: `${fmt(pgTable.p95, 2)} ms`,
+          target: '≤ 2× SQLite',
+          note: `${ratio(pgTable.p95, sqliteTable.p95)} (SQLite: ${fmt(sqliteTable.p95, 2)} ms); ${fmt(pgTable.total, 0)} matching runs; copying the data in took ${fmt(pgTable.buildSeconds)} s`,
+        },
+      ],
+    )
+    return { one, two, chart: pgChart, table: pgTable }
+  } finally {
+    await cluster.stop()
+  }
+}

@@ -1,0 +1,116 @@
+// Import and export throughput (issue 8): a project of RUNS runs × SERIES float series × POINTS
+// points (default 1,000 × 10 × 10,000 = 100 M points) is logged into one server, exported with
+// `nereid export`'s code to the open format, and imported into a second, empty server.
+// Size: `node bench/run.mjs transfer [runs] [series] [points]` or NEREID_BENCH_TRANSFER=R,S,P.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CLI, fmt, printTable, startServer } from './lib.mjs'
+
+const transfer = await import('../packages/transfer/dist/index.js')
+
+function size() {
+  const fromArgs = process.argv.slice(3, 6).map(Number)
+  const fromEnv = (process.env.NEREID_BENCH_TRANSFER ?? '').split(',').map(Number)
+  const pick = (i, fallback) =>
+    Number.isFinite(fromArgs[i]) && fromArgs[i] > 0
+      ? fromArgs[i]
+      : Number.isFinite(fromEnv[i]) && fromEnv[i] > 0
+        ? fromEnv[i]
+        : fallback
+  return { runs: pick(0, 1000), series: pick(1, 10), points: pick(2, 10_000) }
+}
+
+async function server(dir, workspace, project) {
+  const started = await startServer(dir)
+  const token = execFileSync(process.execPath, [
+    CLI,
+    'admin',
+    'bootstrap',
+    '--workspace',
+    workspace,
+    ...(project ? ['--project', project] : []),
+    '--data',
+    dir,
+    '--public-url',
+    started.url,
+  ])
+    .toString()
+    .trim()
+  return { ...started, token, api: new transfer.NereidApi({ url: started.url, token }) }
+}
+
+export async function runTransferBenchmarks() {
+  const { runs, series, points } = size()
+  const total = runs * series * points
+  const root = mkdtempSync(join(tmpdir(), 'nereid-bench-transfer-'))
+  const source = await server(join(root, 'a'), 'bench', 'transfer')
+  const target = await server(join(root, 'b'), 'other')
+  try {
+    const project = await source.api.getProject('bench', 'transfer')
+    const steps = Array.from({ length: points }, (_, i) => i)
+    const times = Array.from({ length: points }, (_, i) => 1_700_000_000_000 + i)
+    const values = Array.from({ length: points }, (_, i) => Math.sin(i / 100))
+    for (let r = 0; r < runs; r++) {
+      const { object } = await source.api.json('POST', '/api/v1/projects/bench/transfer/objects', {
+        kind: 'run',
+      })
+      const operations = [{ op: 'assignFloat', path: 'params/lr', value: 0.001 * r }]
+      for (let s = 0; s < series; s++)
+        operations.push({
+          op: 'appendFloats',
+          path: `metrics/m${s}`,
+          steps,
+          timestamps: times,
+          values,
+        })
+      await source.api.applyOperations(project, object.id, { writer: 'bench', seq: 1, operations })
+    }
+
+    const dir = join(root, 'export')
+    const exported = await transfer.exportProject({
+      api: source.api,
+      project: 'bench/transfer',
+      dir,
+    })
+    const imported = await transfer.importNereid({ api: target.api, dir })
+    const rate = (summary) => ({
+      points: summary.points / summary.seconds,
+      mb: summary.bytes / 1e6 / summary.seconds,
+    })
+    const e = rate(exported)
+    const i = rate(imported)
+    printTable(
+      `Import and export (${runs} runs × ${series} series × ${points} points = ${fmt(total / 1e6, 1)} M points)`,
+      [
+        {
+          measure: 'export: points/s',
+          value: fmt(e.points, 0),
+          note: `${fmt(exported.seconds, 1)} s`,
+        },
+        {
+          measure: 'export: MB/s written (Parquet + files)',
+          value: fmt(e.mb, 1),
+          note: `${fmt(exported.bytes / 1e6, 1)} MB, ${fmt(exported.bytes / total, 2)} bytes/point`,
+        },
+        {
+          measure: 'import nereid: points/s',
+          value: fmt(i.points, 0),
+          note: `${fmt(imported.seconds, 1)} s`,
+        },
+        { measure: 'import nereid: MB/s read', value: fmt(i.mb, 1) },
+        {
+          measure: 'points exported / imported',
+          value: `${exported.points} / ${imported.points}`,
+          note: exported.points === total && imported.points === total ? 'all' : 'MISMATCH',
+        },
+      ],
+    )
+  } finally {
+    source.child.kill('SIGTERM')
+    target.child.kill('SIGTERM')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    rmSync(root, { recursive: true, force: true })
+  }
+}

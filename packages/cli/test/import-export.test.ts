@@ -1,0 +1,452 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, startServerProcess, type ServerProcess } from './support/server-process.js'
+import { FIXTURES, transferPython } from './fixtures/python-venv.js'
+
+/**
+ * `nereid import` and `nereid export` end to end: real servers on 127.0.0.1, the built CLI in
+ * a child process, fixtures written by pyarrow (exporter format) and by the real `neptune`
+ * client in offline mode, everything read back through the native API.
+ */
+
+interface Server {
+  process: ServerProcess
+  token: string
+  dir: string
+  get<T = Record<string, unknown>>(path: string): Promise<T>
+  send<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>
+  cli(args: string[]): Promise<{ stdout: string; stderr: string }>
+  stop(): Promise<void>
+}
+
+async function startServer(workspace: string, project?: string): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'nereid-transfer-'))
+  const process = await startServerProcess(dir)
+  const { stdout } = await runCli([
+    'admin',
+    'bootstrap',
+    '--workspace',
+    workspace,
+    ...(project ? ['--project', project] : []),
+    '--data',
+    dir,
+    '--public-url',
+    process.url,
+  ])
+  const token = stdout.trim()
+  const send = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${process.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`)
+    return JSON.parse(text) as T
+  }
+  return {
+    process,
+    token,
+    dir,
+    get: (path) => send('GET', path),
+    send,
+    cli: (args) => runCli([...args, '--url', process.url, '--token', token, '--json']),
+    async stop() {
+      process.child.kill('SIGTERM')
+      await process.exited
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+type Field = { path: string; type: string; value: Record<string, unknown> }
+type Summary = {
+  objects: number
+  alreadyDone: number
+  fields: number
+  points: number
+  files: number
+  skipped: { where: string; reason: string }[]
+}
+
+const fieldsOf = async (server: Server, project: string, object: string) =>
+  (await server.get<{ fields: Field[] }>(`/api/v1/projects/${project}/objects/${object}/fields`))
+    .fields
+const valueOf = (fields: Field[], path: string) => fields.find((f) => f.path === path)?.value
+const sha256 = (bytes: ArrayBuffer) => createHash('sha256').update(Buffer.from(bytes)).digest('hex')
+
+async function download(server: Server, project: string, object: string, query: string) {
+  const response = await fetch(
+    `${server.process.url}/api/v1/projects/${project}/objects/${object}/files?${query}`,
+    { headers: { authorization: `Bearer ${server.token}` } },
+  )
+  expect(response.status).toBe(200)
+  return response.arrayBuffer()
+}
+
+describe('nereid import neptune-exporter', () => {
+  let server: Server
+  let exportDir: string
+
+  beforeAll(async () => {
+    const python = transferPython()
+    exportDir = await mkdtemp(join(tmpdir(), 'nereid-exporter-fixture-'))
+    execFileSync(python, [join(FIXTURES, 'make-exporter-fixture.py'), exportDir])
+    server = await startServer('team')
+  }, 600_000)
+  afterAll(async () => {
+    await server?.stop()
+    await rm(exportDir, { recursive: true, force: true })
+  })
+
+  it('recreates runs, models and versions with their fields, series, files and history', async () => {
+    const { stdout } = await server.cli(['import', 'neptune-exporter', exportDir])
+    const summary = JSON.parse(stdout) as Summary
+    expect(summary.objects).toBe(5)
+    // 26 loss points: 25 decimal steps and step 2.5, given twice (a NaN, then 0.25).
+    expect(summary.points).toBe(2 + 3 + 26 + 3 + 3 + 1 + 1)
+
+    // The 2.x run keeps its id (the project takes the key VIS from it), owner and times.
+    const run = await fieldsOf(server, 'acme/vision', 'VIS-42')
+    expect(valueOf(run, 'sys/owner')).toEqual({ value: 'alice' })
+    expect(valueOf(run, 'sys/creation_time')).toEqual({ value: '2025-01-01T00:00:00.000Z' })
+    expect(valueOf(run, 'sys/modification_time')).toEqual({ value: '2025-01-01T01:00:00.000Z' })
+    expect(valueOf(run, 'sys/running_time')).toEqual({ value: 3600 })
+    expect(valueOf(run, 'sys/tags')).toEqual({ values: ['baseline', 'v2'] })
+    expect(valueOf(run, 'sys/import/system')).toEqual({ value: 'neptune-exporter' })
+    expect(valueOf(run, 'parameters/lr')).toEqual({ value: 0.001 })
+    expect(valueOf(run, 'parameters/batch_size')).toEqual({ value: 64 })
+    expect(valueOf(run, 'parameters/nesterov')).toEqual({ value: true })
+    expect(valueOf(run, 'parameters/started')).toEqual({ value: '2025-01-01T00:00:00.000Z' })
+    expect(valueOf(run, 'phantom/missing')).toBeUndefined()
+
+    // Decimal steps come back exact; the null point is a NaN; a repeated step keeps its last.
+    const loss = await server.get<{ steps: number[]; values: unknown[]; timestamps: number[] }>(
+      '/api/v1/projects/acme/vision/objects/VIS-42/series?path=metrics/loss&limit=100',
+    )
+    expect(loss.steps.slice(0, 4)).toEqual([0, 0.1, 0.2, 0.3])
+    expect(loss.steps).toContain(2.3)
+    expect(loss.steps.at(-1)).toBe(2.5)
+    expect(loss.values.at(-1)).toBe(0.25)
+    expect(loss.timestamps[1]).toBe(Date.parse('2025-01-01T00:00:01Z'))
+
+    // Files, images, the unzipped file set and the artifact's file list.
+    expect(sha256(await download(server, 'acme/vision', 'VIS-42', 'path=model/weights'))).toBe(
+      createHash('sha256')
+        .update(Buffer.from('\x00weights'.repeat(100), 'latin1'))
+        .digest('hex'),
+    )
+    expect(valueOf(run, 'images/samples')).toMatchObject({ count: 2 })
+    const image = Buffer.from(
+      await download(server, 'acme/vision', 'VIS-42', 'path=images/samples&index=1'),
+    )
+    expect(image.subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+    const sources = await server.get<{ files: { path: string }[] }>(
+      '/api/v1/projects/acme/vision/objects/VIS-42/file-sets?path=source_code/files',
+    )
+    expect(sources.files.map((f) => f.path).sort()).toEqual(['lib/util.py', 'train.py'])
+    expect(valueOf(run, 'datasets/train')).toMatchObject({ fileCount: 1 })
+
+    // The 3.x child run is linked to its parent, whatever the order of the export.
+    const child = await server.send<{ total: number; rows: { object: { shortId: string } }[] }>(
+      'POST',
+      '/api/v1/projects/acme/vision/search',
+      { query: '`sys/custom_run_id`:string = "exp-child"' },
+    )
+    const childFields = await fieldsOf(server, 'acme/vision', child.rows[0]!.object.shortId)
+    const parent = await server.send<{ rows: { object: { shortId: string } }[] }>(
+      'POST',
+      '/api/v1/projects/acme/vision/search',
+      { query: '`sys/custom_run_id`:string = "exp-root"' },
+    )
+    expect(valueOf(childFields, 'sys/fork/parent')).toEqual({
+      value: parent.rows[0]!.object.shortId,
+    })
+    expect(valueOf(childFields, 'sys/fork/step')).toEqual({ value: 1 })
+    expect(valueOf(childFields, 'metrics/hist')).toMatchObject({
+      last: JSON.stringify({ type: 'COUNTING', edges: [0, 1, 2], values: [3, 4] }),
+    })
+
+    // The model registry: the version belongs to the imported model, with its stage.
+    const version = await fieldsOf(server, 'acme/vision', 'VIS-MOD-3')
+    expect(valueOf(version, 'sys/model_id')).toEqual({ value: 'VIS-MOD' })
+    expect(valueOf(version, 'sys/stage')).toEqual({ value: 'production' })
+
+    // What could not be imported is listed with where and why.
+    const where = summary.skipped.map((s) => `${s.where}: ${s.reason}`).join('\n')
+    expect(where).toMatch(/unfinished-2222222222222222_part_\*\.parquet: the run has no part_0/)
+    expect(where).toMatch(/broken-3333333333333333_part_0\.parquet: .*not a readable Parquet file/)
+    expect(where).toMatch(/model\/missing: file .* is missing/)
+  })
+
+  it('writes nothing twice when run again', async () => {
+    const { stdout } = await server.cli(['import', 'neptune-exporter', exportDir])
+    const summary = JSON.parse(stdout) as Summary
+    expect(summary).toMatchObject({ objects: 0, alreadyDone: 5, fields: 0, points: 0 })
+    const loss = await server.get<{ total: number }>(
+      '/api/v1/projects/acme/vision/objects/VIS-42/series?path=metrics/loss&limit=1',
+    )
+    expect(loss.total).toBe(26)
+  })
+})
+
+describe('nereid import neptune-offline', () => {
+  let server: Server
+  let work: string
+
+  beforeAll(async () => {
+    const python = transferPython()
+    work = await mkdtemp(join(tmpdir(), 'nereid-neptune-offline-'))
+    execFileSync(python, [join(FIXTURES, 'make-neptune-offline.py'), work], {
+      env: { ...process.env, NEPTUNE_PROJECT: 'team/vision' },
+      stdio: 'ignore',
+    })
+    server = await startServer('team', 'vision')
+  }, 600_000)
+  afterAll(async () => {
+    await server?.stop()
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it('replays an offline run of the real neptune client, files included, once', async () => {
+    const first = JSON.parse(
+      (
+        await server.cli([
+          'import',
+          'neptune-offline',
+          join(work, '.neptune'),
+          '--project',
+          'team/vision',
+        ])
+      ).stdout,
+    ) as Summary
+    expect(first.objects).toBe(1)
+    const runs = await server.send<{ rows: { object: { id: string; shortId: string } }[] }>(
+      'POST',
+      '/api/v1/projects/team/vision/search',
+      { query: '`sys/name`:string = "offline-run"' },
+    )
+    expect(runs.rows).toHaveLength(1)
+    const id = runs.rows[0]!.object.shortId
+    const fields = await fieldsOf(server, 'team/vision', id)
+    expect(valueOf(fields, 'params/lr')).toEqual({ value: 0.01 })
+    expect(valueOf(fields, 'params/epochs')).toEqual({ value: 5 })
+    expect(valueOf(fields, 'params/flag')).toEqual({ value: true })
+    expect(valueOf(fields, 'params/started')).toEqual({ value: '2025-01-01T00:00:00.000Z' })
+    expect(valueOf(fields, 'sys/tags')).toEqual({ values: ['later', 'offline'] })
+    expect(valueOf(fields, 'train/loss')).toMatchObject({ count: 50, last: 1 / 50 })
+    expect(valueOf(fields, 'train/log')).toMatchObject({ count: 1, last: 'hello' })
+    expect(valueOf(fields, 'model/weights')).toMatchObject({ size: 90, ext: 'bin' })
+    expect(valueOf(fields, 'data')).toMatchObject({ fileCount: 2, size: 3 })
+    expect(Buffer.from(await download(server, 'team/vision', id, 'path=notes')).toString()).toBe(
+      'in memory',
+    )
+
+    const second = JSON.parse(
+      (
+        await server.cli([
+          'import',
+          'neptune-offline',
+          join(work, '.neptune'),
+          '--project',
+          'team/vision',
+        ])
+      ).stdout,
+    ) as Summary
+    expect(second).toMatchObject({ objects: 0, alreadyDone: 1, points: 0 })
+    expect(valueOf(await fieldsOf(server, 'team/vision', id), 'train/loss')).toMatchObject({
+      count: 50,
+    })
+  })
+})
+
+describe('nereid export and nereid import nereid', () => {
+  let source: Server
+  let target: Server
+  let exportDir: string
+  const P = '/api/v1/projects/team/vision'
+
+  beforeAll(async () => {
+    source = await startServer('team', 'vision')
+    target = await startServer('elsewhere')
+    exportDir = await mkdtemp(join(tmpdir(), 'nereid-export-'))
+  }, 120_000)
+  afterAll(async () => {
+    await source?.stop()
+    await target?.stop()
+    await rm(exportDir, { recursive: true, force: true })
+  })
+
+  async function upload(bytes: string): Promise<string> {
+    const response = await fetch(`${source.process.url}${P}/blobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${source.token}` },
+      body: bytes,
+    })
+    return ((await response.json()) as { hash: string }).hash
+  }
+
+  it('round-trips a project with every field type, views and dashboards', async () => {
+    const run = await source.send<{ object: { id: string; shortId: string } }>(
+      'POST',
+      `${P}/objects`,
+      {
+        kind: 'run',
+        customRunId: 'round-trip',
+        name: 'everything',
+      },
+    )
+    const id = run.object.id
+    const image = await upload('image-bytes')
+    const weights = await upload('weights')
+    const a = await upload('file a')
+    const result = await source.send<{ results: { ok: boolean }[] }>(
+      'POST',
+      `${P}/objects/${id}/operations`,
+      {
+        operations: [
+          { op: 'assignFloat', path: 'p/float', value: 0.5 },
+          { op: 'assignFloat', path: 'p/nan', value: 'NaN' },
+          { op: 'assignInt', path: 'p/int', value: 42 },
+          { op: 'assignBool', path: 'p/bool', value: true },
+          { op: 'assignString', path: 'p/string', value: 'zażółć 日本' },
+          { op: 'assignDatetime', path: 'p/when', value: 1735689600123 },
+          { op: 'addStrings', path: 'sys/tags', values: ['a', 'b'] },
+          { op: 'addStrings', path: 'p/set', values: ['x'] },
+          { op: 'configFloatSeries', path: 'm/loss', min: 0, max: 1, unit: 'nats' },
+          {
+            op: 'appendFloats',
+            path: 'm/loss',
+            steps: [0, 0.5, 2],
+            values: [0.9, 'NaN', '-Infinity'],
+            timestamps: [1735689600000, 1735689600001, 1735689600002],
+          },
+          { op: 'appendStrings', path: 'm/log', values: ['one', 'two'] },
+          {
+            op: 'appendFiles',
+            path: 'm/images',
+            values: [{ hash: image, name: 'i.png', ext: 'png' }],
+          },
+          { op: 'uploadFile', path: 'model/weights', hash: weights, name: 'weights.pt', ext: 'pt' },
+          {
+            op: 'uploadFileSet',
+            path: 'code',
+            reset: true,
+            files: [{ path: 'dir/a.txt', hash: a }],
+          },
+          {
+            op: 'trackArtifact',
+            path: 'data/train',
+            files: [{ filePath: 'train.csv', fileHash: 'f'.repeat(40), type: 'Local', size: 5 }],
+          },
+          {
+            op: 'assignGitRef',
+            path: 'source_code/git',
+            commitId: 'abc123',
+            branch: 'main',
+            dirty: false,
+          },
+          { op: 'assignBool', path: 'sys/failed', value: true },
+        ],
+      },
+    )
+    expect(result.results.every((r) => r.ok)).toBe(true)
+    const model = await source.send<{ object: { id: string } }>('POST', `${P}/objects`, {
+      kind: 'model',
+      modelKey: 'MOD',
+    })
+    await source.send('POST', `${P}/objects`, { kind: 'modelVersion', modelId: model.object.id })
+    const trashed = await source.send<{ object: { id: string } }>('POST', `${P}/objects`, {
+      kind: 'run',
+    })
+    await source.send('POST', `${P}/trash`, { objects: [trashed.object.id] })
+    await source.send('PUT', `${P}/views/best-runs`, {
+      name: 'Best runs',
+      state: { query: '`p/float`:float > 0.1', columns: [{ path: 'p/float' }] },
+    })
+    await source.send('PUT', `${P}/dashboards/overview`, {
+      name: 'Overview',
+      widgets: [
+        {
+          id: 'w1',
+          kind: 'markdown',
+          title: 'Notes',
+          layout: { x: 0, y: 0, w: 6, h: 2 },
+          config: { text: 'hi' },
+        },
+      ],
+    })
+
+    const exported = JSON.parse(
+      (await source.cli(['export', 'team/vision', exportDir])).stdout,
+    ) as Summary
+    expect(exported.objects).toBe(5) // the project's own object, the model, its version, two runs
+    expect(exported.skipped).toEqual([])
+    const imported = JSON.parse(
+      (await target.cli(['import', 'nereid', exportDir])).stdout,
+    ) as Summary
+    expect(imported.skipped).toEqual([])
+
+    // Every object, with its id, readable id and every field, as it was.
+    for (const ref of [id, 'VISION-MOD', 'VISION-MOD-1', trashed.object.id]) {
+      const before = await fieldsOf(source, 'team/vision', ref)
+      const after = await fieldsOf(target, 'team/vision', ref)
+      // Imported objects are records of the past: inactive, so their running time stands still.
+      const comparable = (fields: Field[]) =>
+        fields.filter(
+          (f) =>
+            !f.path.startsWith('sys/import/') &&
+            !['sys/size', 'sys/state', 'sys/running_time'].includes(f.path),
+        )
+      expect(comparable(after)).toEqual(comparable(before))
+    }
+    const objectAfter = await target.get<{ trashed: boolean }>(`${P}/objects/${trashed.object.id}`)
+    expect(objectAfter.trashed).toBe(true)
+
+    // Series points and file bytes.
+    for (const path of ['m/loss', 'm/log', 'm/images']) {
+      const url = `${P}/objects/${id}/series?path=${path}&limit=100`
+      expect(await target.get(url)).toEqual(await source.get(url))
+    }
+    for (const query of [
+      'path=model/weights',
+      'path=code&file=dir/a.txt',
+      'path=m/images&index=0',
+    ]) {
+      expect(sha256(await download(target, 'team/vision', id, query))).toBe(
+        sha256(await download(source, 'team/vision', id, query)),
+      )
+    }
+    const hash = valueOf(await fieldsOf(target, 'team/vision', id), 'data/train')!.hash
+    expect(await target.get(`${P}/artifacts/${String(hash)}`)).toEqual(
+      await source.get(`${P}/artifacts/${String(hash)}`),
+    )
+
+    // Saved views and dashboards.
+    const views = async (server: Server) =>
+      (
+        await server.get<{ views: { id: string; name: string; state: unknown }[] }>(`${P}/views`)
+      ).views.map(({ id, name, state }) => ({ id, name, state }))
+    expect(await views(target)).toEqual(await views(source))
+    const dashboard = async (server: Server) => {
+      const { id, name, widgets } = await server.get<{
+        id: string
+        name: string
+        widgets: unknown
+      }>(`${P}/dashboards/overview`)
+      return { id, name, widgets }
+    }
+    expect(await dashboard(target)).toEqual(await dashboard(source))
+
+    // Importing again writes nothing.
+    const again = JSON.parse((await target.cli(['import', 'nereid', exportDir])).stdout) as Summary
+    expect(again).toMatchObject({ objects: 1, alreadyDone: 4, points: 0 })
+  })
+})

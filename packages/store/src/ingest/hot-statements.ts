@@ -1,0 +1,178 @@
+import { sql } from 'kysely'
+import type { FieldsTable, ObjectsTable, SeriesTable } from '../database.js'
+import { preparedStatement } from '../queries/prepared-statement.js'
+
+/**
+ * The statements every ingested batch runs, as prepared statements (see
+ * prepared-statement.ts for why). Plain SQL that SQLite and PostgreSQL both accept.
+ */
+
+export interface BatchTarget extends ObjectsTable {
+  project_key: string
+  project_storage_limit_bytes: number | null
+}
+
+export const selectBatchTarget = preparedStatement(
+  (objectId: string) =>
+    sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes
+    from objects o inner join projects p on p.id = o.project_id where o.id = ${objectId}`,
+)
+
+/**
+ * The same, locking the object's row until the batch commits (adapter.lockRowsForUpdate):
+ * batches for one object from several server processes then run one after the other.
+ */
+export const selectBatchTargetForUpdate = preparedStatement(
+  (objectId: string) =>
+    sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes
+    from objects o inner join projects p on p.id = o.project_id where o.id = ${objectId} for update of o`,
+)
+
+export const selectWriterPosition = preparedStatement(
+  (objectId: string, writer: string) =>
+    sql<{
+      last_seq: number
+    }>`select last_seq from writer_positions where object_id = ${objectId} and writer = ${writer}`,
+)
+
+export const upsertWriterPosition = preparedStatement(
+  (objectId: string, writer: string, lastSeq: number, now: number) =>
+    sql`insert into writer_positions (object_id, writer, last_seq, updated_at) values (${objectId}, ${writer}, ${lastSeq}, ${now})
+      on conflict (object_id, writer) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
+)
+
+export const savepoint = preparedStatement(() => sql`savepoint nereid_operation`)
+export const releaseSavepoint = preparedStatement(() => sql`release savepoint nereid_operation`)
+export const rollbackToSavepoint = preparedStatement(
+  () => sql`rollback to savepoint nereid_operation`,
+)
+
+export const finishObject = preparedStatement(
+  (
+    now: number,
+    fieldCount: number,
+    fields: number,
+    series: number,
+    files: number,
+    objectId: string,
+  ) =>
+    sql`update objects set modified_at = ${now}, field_count = field_count + ${fieldCount},
+      fields_bytes = fields_bytes + ${fields}, series_bytes = series_bytes + ${series}, files_bytes = files_bytes + ${files}
+      where id = ${objectId}`,
+)
+
+/** The three usage buckets a batch touches, in one statement. */
+export const addBatchUsage = preparedStatement(
+  (p1: string, fields: number, p2: string, series: number, p3: string, files: number) =>
+    sql`insert into project_usage (project_id, kind, bytes)
+      values (${p1}, 'fields', ${fields}), (${p2}, 'series', ${series}), (${p3}, 'files', ${files})
+      on conflict (project_id, kind) do update set bytes = project_usage.bytes + excluded.bytes`,
+)
+
+export const selectProjectBytes = preparedStatement(
+  (projectId: string) =>
+    sql<{
+      total: number | null
+    }>`select sum(bytes) as total from project_usage where project_id = ${projectId}`,
+)
+
+export const selectFieldRow = preparedStatement(
+  (objectId: string, pathId: number) =>
+    sql<FieldsTable>`select * from fields where object_id = ${objectId} and path_id = ${pathId}`,
+)
+
+export const insertFieldRow = preparedStatement(
+  (objectId: string, pathId: number, type: string) =>
+    sql`insert into fields (object_id, path_id, type, num, str, data, bytes) values (${objectId}, ${pathId}, ${type}, null, null, null, 0)`,
+)
+
+export const insertProjectField = preparedStatement(
+  (projectId: string, pathId: number, type: string) =>
+    sql`insert into project_fields (project_id, path_id, type) values (${projectId}, ${pathId}, ${type}) on conflict do nothing`,
+)
+
+export const updateFieldRow = preparedStatement(
+  (
+    num: number | null,
+    str: string | null,
+    data: string | null,
+    bytes: number,
+    objectId: string,
+    pathId: number,
+  ) =>
+    sql`update fields set num = ${num}, str = ${str}, data = ${data}, bytes = ${bytes} where object_id = ${objectId} and path_id = ${pathId}`,
+)
+
+export const selectSeries = preparedStatement(
+  (objectId: string, pathId: number) =>
+    sql<SeriesTable>`select * from series where object_id = ${objectId} and path_id = ${pathId}`,
+)
+
+export const insertBlock = preparedStatement(
+  (seriesId: number, blockNo: number, payload: Uint8Array) =>
+    sql`insert into series_blocks (series_id, block_no, payload) values (${seriesId}, ${blockNo}, ${payload})`,
+)
+
+export const replaceBlock = preparedStatement(
+  (payload: Uint8Array, seriesId: number, blockNo: number) =>
+    sql`update series_blocks set payload = ${payload} where series_id = ${seriesId} and block_no = ${blockNo}`,
+)
+
+export const selectBlock = preparedStatement(
+  (seriesId: number, blockNo: number) =>
+    sql<{
+      payload: Uint8Array
+    }>`select payload from series_blocks where series_id = ${seriesId} and block_no = ${blockNo}`,
+)
+
+export const insertBlockStats = preparedStatement(
+  (
+    seriesId: number,
+    blockNo: number,
+    count: number,
+    firstStep: number,
+    lastStep: number,
+    minTs: number,
+    maxTs: number,
+    stats: Uint8Array,
+  ) =>
+    sql`insert into series_block_stats (series_id, block_no, count, first_step, last_step, min_ts, max_ts, stats)
+      values (${seriesId}, ${blockNo}, ${count}, ${firstStep}, ${lastStep}, ${minTs}, ${maxTs}, ${stats})`,
+)
+
+export const replaceBlockStats = preparedStatement(
+  (
+    count: number,
+    firstStep: number,
+    lastStep: number,
+    minTs: number,
+    maxTs: number,
+    stats: Uint8Array,
+    seriesId: number,
+    blockNo: number,
+  ) =>
+    sql`update series_block_stats set count = ${count}, first_step = ${firstStep}, last_step = ${lastStep},
+      min_ts = ${minTs}, max_ts = ${maxTs}, stats = ${stats} where series_id = ${seriesId} and block_no = ${blockNo}`,
+)
+
+/** Everything an append changes on the series row, in one statement. */
+export const updateSeriesAfterAppend = preparedStatement(
+  (
+    count: number,
+    finiteCount: number,
+    firstStep: number,
+    lastStep: number,
+    lastTs: number,
+    min: number | null,
+    max: number | null,
+    sum: number,
+    sumSq: number,
+    lastValue: string | null,
+    nextBlock: number,
+    tailCount: number,
+    seriesId: number,
+  ) =>
+    sql`update series set count = ${count}, finite_count = ${finiteCount}, first_step = ${firstStep}, last_step = ${lastStep},
+      last_ts = ${lastTs}, min = ${min}, max = ${max}, sum = ${sum}, sum_sq = ${sumSq}, last_value = ${lastValue},
+      next_block = ${nextBlock}, tail_count = ${tailCount} where id = ${seriesId}`,
+)

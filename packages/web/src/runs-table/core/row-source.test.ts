@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import { RowSource } from './row-source.js'
+
+interface Call {
+  offset: number
+  limit: number
+  signal: AbortSignal
+  resolve: (total?: number) => void
+  reject: (error: unknown) => void
+}
+
+/** A fake server whose pages answer when the test says so. */
+function fakeServer(total: number) {
+  const calls: Call[] = []
+  const fetchPage = (offset: number, limit: number, signal: AbortSignal) =>
+    new Promise<{ total: number; rows: number[] }>((resolve, reject) => {
+      calls.push({
+        offset,
+        limit,
+        signal,
+        resolve: (t = total) =>
+          resolve({
+            total: t,
+            rows: Array.from(
+              { length: Math.max(0, Math.min(limit, t - offset)) },
+              (_, i) => offset + i,
+            ),
+          }),
+        reject,
+      })
+    })
+  return { calls, fetchPage }
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+describe('row source', () => {
+  it('reads the visible pages first, then pages ahead, a few at a time', async () => {
+    const server = fakeServer(10_000)
+    const source = new RowSource({ pageSize: 100, fetchPage: server.fetchPage, concurrency: 2 })
+    source.setVisibleRange(0, 150)
+    expect(server.calls.map((c) => c.offset)).toEqual([0, 100])
+    server.calls[0]!.resolve()
+    await flush()
+    expect(source.total).toBe(10_000)
+    expect(source.rowAt(42)).toBe(42)
+    expect(source.rowAt(120)).toBeUndefined()
+    expect(server.calls.map((c) => c.offset)).toEqual([0, 100, 200])
+  })
+
+  it('reads ahead in the direction of scrolling', async () => {
+    const server = fakeServer(10_000)
+    const source = new RowSource({ pageSize: 100, fetchPage: server.fetchPage, concurrency: 10 })
+    source.setVisibleRange(5000, 5050)
+    server.calls.forEach((call) => call.resolve())
+    await flush()
+    server.calls.length = 0
+    source.setVisibleRange(4000, 4050)
+    expect(server.calls.map((c) => c.offset)).toEqual([4000, 3900, 3800, 4100])
+  })
+
+  it('notifies once per tick however many pages arrive', async () => {
+    const server = fakeServer(1000)
+    const source = new RowSource({ pageSize: 100, fetchPage: server.fetchPage })
+    let notified = 0
+    source.subscribe(() => notified++)
+    source.setVisibleRange(0, 250)
+    server.calls.forEach((call) => call.resolve())
+    await flush()
+    expect(notified).toBe(1)
+    expect(source.isLoaded(0, 250)).toBe(true)
+  })
+
+  it('keeps a bounded number of pages, dropping those farthest from view', async () => {
+    const server = fakeServer(100_000)
+    const source = new RowSource({
+      pageSize: 10,
+      fetchPage: server.fetchPage,
+      maxPages: 5,
+      readAhead: 0,
+      concurrency: 100,
+    })
+    for (let start = 0; start < 200; start += 10) {
+      source.setVisibleRange(start, start + 10)
+      server.calls.at(-1)!.resolve()
+      await flush()
+    }
+    expect(source.rowAt(195)).toBe(195)
+    expect(source.rowAt(5)).toBeUndefined()
+  })
+
+  it('shows the previous query rows until its own arrive', async () => {
+    const server = fakeServer(1000)
+    const previous = new RowSource({ pageSize: 100, fetchPage: server.fetchPage })
+    previous.setVisibleRange(0, 10)
+    server.calls[0]!.resolve()
+    await flush()
+    const next = new RowSource({ pageSize: 100, fetchPage: server.fetchPage, fallback: previous })
+    expect(next.rowAt(3)).toBe(3)
+    expect(next.total).toBe(1000)
+    expect(next.isLoaded(0, 10)).toBe(false)
+  })
+
+  it('refreshes visible pages in place, keeping rows until the new ones arrive', async () => {
+    const server = fakeServer(1000)
+    const source = new RowSource({ pageSize: 100, fetchPage: server.fetchPage, readAhead: 0 })
+    source.setVisibleRange(0, 50)
+    server.calls[0]!.resolve()
+    await flush()
+    source.refresh()
+    expect(source.rowAt(1)).toBe(1)
+    server.calls.at(-1)!.resolve(1200)
+    await flush()
+    expect(source.total).toBe(1200)
+  })
+
+  it('reports a failed read and tries again when the rows are wanted again', async () => {
+    const server = fakeServer(1000)
+    const source = new RowSource({ pageSize: 100, fetchPage: server.fetchPage, readAhead: 0 })
+    source.setVisibleRange(0, 10)
+    server.calls[0]!.reject(new Error('down'))
+    await flush()
+    expect((source.error as Error).message).toBe('down')
+    source.setVisibleRange(0, 10)
+    expect(server.calls.filter((c) => c.offset === 0)).toHaveLength(2)
+  })
+
+  it('keeps a replaced query rows for its successor but stops reading', async () => {
+    const server = fakeServer(1000)
+    const previous = new RowSource({ pageSize: 100, fetchPage: server.fetchPage, readAhead: 0 })
+    previous.setVisibleRange(0, 150)
+    server.calls[0]!.resolve()
+    await flush()
+    previous.retire()
+    expect(server.calls[1]!.signal.aborted).toBe(true)
+    expect(previous.rowAt(5)).toBe(5)
+    previous.setVisibleRange(500, 600)
+    expect(server.calls).toHaveLength(2)
+  })
+
+  it('aborts requests in flight when disposed', () => {
+    const server = fakeServer(1000)
+    const source = new RowSource({ pageSize: 100, fetchPage: server.fetchPage })
+    source.setVisibleRange(0, 10)
+    source.dispose()
+    expect(server.calls.every((call) => call.signal.aborted)).toBe(true)
+  })
+})

@@ -1,0 +1,222 @@
+export interface RowPage<Row> {
+  /** How many rows the whole query matches. */
+  total: number
+  rows: Row[]
+}
+
+export interface RowSourceOptions<Row> {
+  pageSize: number
+  fetchPage(offset: number, limit: number, signal: AbortSignal): Promise<RowPage<Row>>
+  /** Pages kept in memory; the ones farthest from the visible rows are dropped first. */
+  maxPages?: number
+  /** Pages read ahead in the direction of scrolling (and one behind). */
+  readAhead?: number
+  /** Requests in flight at once. */
+  concurrency?: number
+  /** Shown while a page of this source is loading (the previous query's rows, say). */
+  fallback?: RowSource<Row> | null
+}
+
+type PageState<Row> =
+  | { status: 'loading'; controller: AbortController }
+  | { status: 'loaded'; rows: Row[]; refreshing: AbortController | null }
+
+/**
+ * Random-access rows of a server query, read a page at a time around what the table shows.
+ * The table tells it which rows are visible; it reads those pages first, then pages ahead in
+ * the scroll direction, keeps a bounded number in memory, and notifies once per tick however
+ * many pages arrive. Framework-free: the React adapter subscribes to it.
+ */
+export class RowSource<Row> {
+  readonly #options: Required<Omit<RowSourceOptions<Row>, 'fallback'>>
+  readonly #pages = new Map<number, PageState<Row>>()
+  readonly #listeners = new Set<() => void>()
+  #fallback: RowSource<Row> | null
+  #total: number | null = null
+  #error: unknown = null
+  #visible = { start: 0, end: 0 }
+  #direction: 1 | -1 = 1
+  #inFlight = 0
+  #version = 0
+  #notifyScheduled = false
+  #disposed = false
+
+  constructor(options: RowSourceOptions<Row>) {
+    this.#options = {
+      maxPages: 40,
+      readAhead: 2,
+      concurrency: 3,
+      ...options,
+    }
+    this.#fallback = options.fallback ?? null
+  }
+
+  /** Rows the query matches; null until the first page arrives. */
+  get total(): number | null {
+    return this.#total ?? this.#fallback?.total ?? null
+  }
+
+  get error(): unknown {
+    return this.#error
+  }
+
+  /** Changes with every update; a snapshot for `useSyncExternalStore`. */
+  get version(): number {
+    return this.#version
+  }
+
+  get pageSize(): number {
+    return this.#options.pageSize
+  }
+
+  rowAt(index: number): Row | undefined {
+    const page = this.#pages.get(Math.floor(index / this.#options.pageSize))
+    if (page?.status === 'loaded') return page.rows[index % this.#options.pageSize]
+    return this.#fallback?.rowAt(index)
+  }
+
+  /** Whether the rows in [start, end) are all loaded from this source's own query. */
+  isLoaded(start: number, end: number): boolean {
+    for (let page = this.#pageOf(start); page <= this.#pageOf(Math.max(start, end - 1)); page++) {
+      if (this.#pages.get(page)?.status !== 'loaded') return false
+    }
+    return true
+  }
+
+  /** The rows [start, end) are on screen: read what they need, then what comes next. */
+  setVisibleRange(start: number, end: number): void {
+    if (this.#disposed) return
+    if (start !== this.#visible.start) this.#direction = start > this.#visible.start ? 1 : -1
+    this.#visible = { start: Math.max(0, start), end: Math.max(start, end) }
+    this.#pump()
+  }
+
+  /** Reads the visible pages again (live updates), keeping the rows shown until they arrive. */
+  refresh(): void {
+    const first = this.#pageOf(this.#visible.start)
+    const last = this.#pageOf(Math.max(this.#visible.start, this.#visible.end - 1))
+    for (let page = first; page <= last; page++) {
+      const state = this.#pages.get(page)
+      if (state?.status !== 'loaded' || state.refreshing) continue
+      const controller = new AbortController()
+      state.refreshing = controller
+      void this.#fetch(page, controller)
+    }
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /**
+   * Stops reading (a newer query replaced this one) but keeps the rows already read, to be
+   * shown until the newer query's arrive. Its own fallback is let go: one level is enough.
+   */
+  retire(): void {
+    for (const [page, state] of this.#pages) {
+      if (state.status === 'loading') {
+        state.controller.abort()
+        this.#pages.delete(page)
+      } else {
+        state.refreshing?.abort()
+      }
+    }
+    this.#fallback = null
+    this.#disposed = true
+  }
+
+  /** Stops every request; the fallback is let go so it can be collected. */
+  dispose(): void {
+    this.#disposed = true
+    for (const state of this.#pages.values()) {
+      if (state.status === 'loading') state.controller.abort()
+      else state.refreshing?.abort()
+    }
+    this.#pages.clear()
+    this.#fallback = null
+    this.#listeners.clear()
+  }
+
+  #pageOf(index: number): number {
+    return Math.floor(index / this.#options.pageSize)
+  }
+
+  /** Pages wanted, most urgent first: the visible ones, then ahead, then one behind. */
+  #wanted(): number[] {
+    const first = this.#pageOf(this.#visible.start)
+    const last = this.#pageOf(Math.max(this.#visible.start, this.#visible.end - 1))
+    const lastPage =
+      this.#total === null
+        ? Infinity
+        : Math.max(0, Math.ceil(this.#total / this.#options.pageSize) - 1)
+    const pages: number[] = []
+    for (let page = first; page <= last; page++) pages.push(page)
+    const ahead = this.#direction === 1 ? last : first
+    for (let i = 1; i <= this.#options.readAhead; i++) pages.push(ahead + i * this.#direction)
+    pages.push(this.#direction === 1 ? first - 1 : last + 1)
+    return pages.filter((page) => page >= 0 && page <= lastPage)
+  }
+
+  #pump(): void {
+    if (this.#disposed) return
+    for (const page of this.#wanted()) {
+      if (this.#inFlight >= this.#options.concurrency) break
+      if (this.#pages.has(page)) continue
+      const controller = new AbortController()
+      this.#pages.set(page, { status: 'loading', controller })
+      void this.#fetch(page, controller)
+    }
+    this.#evict()
+  }
+
+  async #fetch(page: number, controller: AbortController): Promise<void> {
+    this.#inFlight++
+    try {
+      const { pageSize } = this.#options
+      const result = await this.#options.fetchPage(page * pageSize, pageSize, controller.signal)
+      if (this.#disposed || controller.signal.aborted) return
+      this.#error = null
+      this.#total = result.total
+      this.#pages.set(page, { status: 'loaded', rows: result.rows, refreshing: null })
+      this.#notify()
+    } catch (error) {
+      if (this.#disposed || controller.signal.aborted) return
+      const state = this.#pages.get(page)
+      if (state?.status === 'loading') this.#pages.delete(page)
+      else if (state?.status === 'loaded') state.refreshing = null
+      this.#error = error
+      this.#notify()
+      return
+    } finally {
+      this.#inFlight--
+    }
+    this.#pump()
+  }
+
+  #evict(): void {
+    if (this.#pages.size <= this.#options.maxPages) return
+    const center = this.#pageOf((this.#visible.start + this.#visible.end) / 2)
+    const byDistance = [...this.#pages.keys()].sort(
+      (a, b) => Math.abs(b - center) - Math.abs(a - center),
+    )
+    for (const page of byDistance) {
+      if (this.#pages.size <= this.#options.maxPages) break
+      const state = this.#pages.get(page)!
+      if (state.status === 'loading') state.controller.abort()
+      else state.refreshing?.abort()
+      this.#pages.delete(page)
+    }
+  }
+
+  /** One notification per tick, however many pages arrived in it. */
+  #notify(): void {
+    this.#version++
+    if (this.#notifyScheduled) return
+    this.#notifyScheduled = true
+    queueMicrotask(() => {
+      this.#notifyScheduled = false
+      for (const listener of this.#listeners) listener()
+    })
+  }
+}
