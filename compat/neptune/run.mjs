@@ -3,6 +3,8 @@
 // Python client. Creates the virtual environment compat/neptune/.venv from requirements.txt
 // when it is missing or out of date; expects the packages to be built (`npx tsc -b`).
 // Arguments are passed on to pytest; `--prepare` only creates the environment (benchmarks).
+// `--client VERSION` (first argument) runs the suite with another release of the client, in its
+// own environment .venv-neptune-VERSION (for example `--client 1.13.0`).
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -10,11 +12,15 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const venv = join(here, '.venv')
-const python = join(venv, 'bin', 'python')
-const requirements = join(here, 'requirements.txt')
-const stamp = join(venv, 'requirements.sha256')
 const cli = join(here, '..', '..', 'packages', 'cli', 'dist', 'cli.js')
+const args = process.argv.slice(2)
+const client = args[0] === '--client' ? (args.splice(0, 2)[1] ?? '') : undefined
+if (client !== undefined && !/^\d+\.\d+\.\d+(\.post\d+)?$/.test(client)) {
+  fail(`--client wants a release of the neptune client such as 1.13.0, not "${client}"`)
+}
+const venv = join(here, client === undefined ? '.venv' : `.venv-neptune-${client}`)
+const python = join(venv, 'bin', 'python')
+const stamp = join(venv, 'requirements.sha256')
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options })
@@ -29,7 +35,12 @@ function fail(message) {
 
 if (!existsSync(cli)) fail(`${cli} is missing; build first with "npx tsc -b"`)
 
-const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex')
+// Another client release: the same requirements with only the neptune pin changed.
+let requirementsText = readFileSync(join(here, 'requirements.txt'), 'utf8')
+if (client !== undefined) {
+  requirementsText = requirementsText.replace(/^neptune==.*$/m, `neptune==${client}`)
+}
+const wanted = createHash('sha256').update(requirementsText).digest('hex')
 const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : null
 if (!existsSync(python) || installed !== wanted) {
   const base = process.env.PYTHON ?? 'python3'
@@ -37,11 +48,13 @@ if (!existsSync(python) || installed !== wanted) {
   if (!existsSync(python) && run(base, ['-m', 'venv', venv]) !== 0) {
     fail(`"${base} -m venv" failed; install Python 3.9+ with the venv module (Debian: python3-venv)`)
   }
+  const requirements = join(venv, 'requirements.txt')
+  writeFileSync(requirements, requirementsText)
   if (run(python, ['-m', 'pip', 'install', '--quiet', '-r', requirements]) !== 0) {
     fail('pip install failed; see the output above')
   }
   writeFileSync(stamp, `${wanted}\n`)
 }
 
-if (process.argv[2] === '--prepare') process.exit(0)
-process.exit(run(python, ['-m', 'pytest', ...process.argv.slice(2)], { cwd: here }))
+if (args[0] === '--prepare') process.exit(0)
+process.exit(run(python, ['-m', 'pytest', ...args], { cwd: here }))

@@ -1,5 +1,7 @@
 """A real Nereid server for the compatibility tests: the built CLI on a free port of 127.0.0.1."""
 
+from __future__ import annotations
+
 import os
 import pathlib
 import socket

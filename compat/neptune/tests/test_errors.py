@@ -67,7 +67,7 @@ def test_an_unknown_project_lists_the_projects_the_token_can_see(nereid, capsys)
     assert nereid.project in str(raised.value)
 
 
-def test_a_field_type_conflict_is_reported(nereid):
+def test_a_field_type_conflict_known_to_the_client_is_refused_before_sending(nereid):
     run = neptune.init_run(**QUIET)
     run["value"] = 1.5
     run.wait()
@@ -77,6 +77,28 @@ def test_a_field_type_conflict_is_reported(nereid):
         other["value"] = "text"
     other.stop()
     run.stop()
+
+
+def test_a_field_type_conflict_found_by_the_server_is_metadata_inconsistency(nereid):
+    first = neptune.init_run(mode="sync", **QUIET)
+    run_id = first["sys/id"].fetch()
+    # Both handles open before the field exists, so only the server can see the conflict.
+    second = neptune.init_run(with_id=run_id, mode="sync", **QUIET)
+    late = neptune.init_run(with_id=run_id, mode="async", **QUIET)
+    first["value"] = 1.5
+    with pytest.raises(MetadataInconsistency, match="value"):
+        second["value"] = "text"
+    # In async mode the refused operation is reported and the rest of the batch is stored.
+    late["value"] = "also text"
+    late["after"] = 7
+    late.stop()
+    second.stop()
+    first.stop()
+
+    reader = neptune.init_run(with_id=run_id, mode="read-only")
+    assert reader["value"].fetch() == 1.5
+    assert reader["after"].fetch() == 7
+    reader.stop()
 
 
 def test_a_project_over_its_storage_limit_gets_the_limit_error(nereid, project):

@@ -59,9 +59,11 @@ def test_default_captures_monitoring_stdout_source_and_git(nereid, in_temp_dir):
     (in_temp_dir / "train.py").write_text(
         textwrap.dedent(
             """
+            import sys
             import neptune
             run = neptune.init_run()
             print("hello from training")
+            print("a warning from training", file=sys.stderr)
             run["done"] = True
             print(run["sys/id"].fetch())
             run.stop()
@@ -81,6 +83,7 @@ def test_default_captures_monitoring_stdout_source_and_git(nereid, in_temp_dir):
     assert {"hostname", "pid", "tid", "stdout", "stderr", "cpu", "memory"} <= set(monitoring)
     namespace = "monitoring/" + next(iter(structure["monitoring"]))
     assert "hello from training" in "".join(run[f"{namespace}/stdout"].fetch_values()["value"])
+    assert "a warning from training" in "".join(run[f"{namespace}/stderr"].fetch_values()["value"])
     assert run["source_code/entrypoint"].fetch() == "train.py"
     assert run.exists("source_code/files") and run.exists("source_code/git")
     assert run["sys/failed"].fetch() is False

@@ -46,6 +46,30 @@ def test_trash_delete_and_clear_trash(nereid, project):
     proj.stop()
 
 
+def test_delete_project_removes_it_with_its_runs(nereid, tmp_path):
+    from neptune.exceptions import ProjectNotFound as ContainerProjectNotFound
+
+    name = f"{nereid.workspace}/d{uuid.uuid4().hex[:8]}"
+    management.create_project(name=name)
+    weights = tmp_path / "weights.bin"
+    weights.write_bytes(b"\x00" * 1024)
+    run = neptune.init_run(project=name, **QUIET)
+    run["params/lr"] = 0.1
+    for loss in (3.0, 2.0, 1.0):
+        run["train/loss"].append(loss)
+    run["model"].upload(str(weights))
+    run.stop()
+
+    management.delete_project(project=name)
+
+    assert name not in management.get_project_list()
+    with pytest.raises(ContainerProjectNotFound):
+        neptune.init_project(project=name, mode="read-only")
+    # Deleting it again (a retried call) names the project that is not there.
+    with pytest.raises(ProjectNotFound, match=name):
+        management.delete_project(project=name)
+
+
 def test_trash_in_an_unknown_project_is_project_not_found(nereid):
     with pytest.raises(ProjectNotFound):
         management.trash_objects(project=f"{nereid.workspace}/no-such-project", ids=["X-1"])

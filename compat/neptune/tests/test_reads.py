@@ -108,3 +108,58 @@ def test_sys_fields_and_state_turning_inactive_after_stop(nereid, project):
         time.sleep(0.5)
     assert list(proj.fetch_runs_table(state="inactive").to_pandas()["sys/id"]) == [run_id]
     proj.stop()
+
+
+RUN_SYS = {
+    "creation_time", "description", "failed", "hostname", "id", "modification_time", "monitoring_time",
+    "name", "owner", "ping_time", "running_time", "size", "state", "tags", "group_tags", "trashed",
+}
+
+
+def test_sys_fields_of_runs_models_and_versions_are_what_the_client_expects(nereid, project):
+    run = neptune.init_run(project=project, custom_run_id="sys-check", capture_hardware_metrics=False,
+                           source_files=[])
+    run.wait()
+    model = neptune.init_model(project=project, key="SYS")
+    version = neptune.init_model_version(project=project, model=model["sys/id"].fetch())
+    version.wait()
+
+    # A namespace's fetch() returns its atoms only (the client's rule), so keys come from the structure.
+    assert RUN_SYS | {"custom_run_id"} <= set(run.get_structure()["sys"])
+    assert run["sys/tags"].fetch() == set() and run["sys/group_tags"].fetch() == set()
+    run_sys = run["sys"].fetch()
+    assert run_sys["custom_run_id"] == "sys-check"
+    assert run_sys["state"] == "running"
+    assert run_sys["failed"] is False and run_sys["trashed"] is False
+    assert all(isinstance(run_sys[key], datetime) for key in ("creation_time", "modification_time", "ping_time"))
+    assert isinstance(run_sys["running_time"], float) and isinstance(run_sys["monitoring_time"], int)
+    assert isinstance(run_sys["size"], float) and run_sys["size"] > 0
+
+    model_sys = model["sys"].fetch()
+    assert {"id", "name", "owner", "creation_time", "modification_time", "state", "trashed"} <= set(model_sys)
+    assert model_sys["id"].endswith("-SYS")
+    version_sys = version["sys"].fetch()
+    assert version_sys["model_id"] == model_sys["id"] and version_sys["stage"] == "none"
+    assert version_sys["id"] == f"{model_sys['id']}-1"
+    for container in (version, model, run):
+        container.stop()
+
+
+def test_tables_page_past_the_offset_limit_with_searching_after(nereid, project, monkeypatch):
+    # Beyond 10,000 rows the client stops using offsets and asks for the rows after the last one
+    # it has, through an NQL condition on the sort column. Lowered limits take the same path here.
+    # The 1.x client always asks for `>` there, which is right for ascending sorts only (see
+    # docs/neptune.md), so those are what this checks.
+    from neptune.api import searching_entries
+
+    ids = make_runs(project)
+    monkeypatch.setitem(searching_entries.iter_over_pages.__kwdefaults__, "max_offset", 2)
+    monkeypatch.setenv("NEPTUNE_FETCH_TABLE_STEP_SIZE", "1")
+    proj = neptune.init_project(project=project, mode="read-only")
+    by_time = proj.fetch_runs_table(sort_by="sys/creation_time", ascending=True).to_pandas()
+    assert list(by_time["sys/id"]) == ids
+    by_accuracy = proj.fetch_runs_table(sort_by="accuracy", ascending=True, columns=["accuracy"]).to_pandas()
+    assert list(by_accuracy["accuracy"]) == [0.5, 0.7, 0.9]
+    by_label = proj.fetch_runs_table(sort_by="label", ascending=True, columns=["label"]).to_pandas()
+    assert list(by_label["label"]) == ["label-0", "label-1", "label-2"]
+    proj.stop()

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
 import type { Store } from '@nereid/store'
@@ -51,12 +52,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     /\/+$/,
     '',
   )
+  const tls = options.tls ? await readTls(options.tls) : undefined
   const app = await buildApp({
     store,
     blobs,
     config: { ...options.config, publicUrl },
     logger: { level: options.logLevel ?? 'info' },
-    ...(options.tls ? { https: await readTls(options.tls) } : {}),
+    ...(tls ? { https: tls } : {}),
   })
 
   // Instances started together on an empty database: exactly one creates the first account.
@@ -86,7 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
 
   const tell = options.announce ?? ((message: string) => app.log.info(message))
-  tell(neptuneClientHint(publicUrl))
+  tell(neptuneClientHint(publicUrl, tls ? isSelfSigned(tls.cert) : undefined))
 
   try {
     await app.listen({ host: options.host, port: options.port })
@@ -135,16 +137,35 @@ async function readTls(tls: { certFile: string; keyFile: string }) {
 /**
  * What a user of the `neptune` Python client must set to reach this server: oauthlib refuses
  * plain HTTP unless told otherwise, and a self-signed certificate needs Neptune's own switch.
+ * `selfSigned` is known when this process serves TLS itself; behind a proxy it is not.
  */
-function neptuneClientHint(publicUrl: string): string {
-  return publicUrl.startsWith('https:')
-    ? [
-        `Neptune client: set NEPTUNE_API_TOKEN and NEPTUNE_PROJECT=<workspace>/<project>; the token points it at ${publicUrl}.`,
-        'With a self-signed certificate also: export NEPTUNE_ALLOW_SELF_SIGNED_CERTIFICATE=1',
-      ].join('\n')
-    : [
-        `Neptune client: set NEPTUNE_API_TOKEN and NEPTUNE_PROJECT=<workspace>/<project>; the token points it at ${publicUrl}.`,
-        'This server speaks plain HTTP, so also: export OAUTHLIB_INSECURE_TRANSPORT=1',
-        '(or serve HTTPS: nereid server --tls-cert FILE --tls-key FILE)',
-      ].join('\n')
+function neptuneClientHint(publicUrl: string, selfSigned: boolean | undefined): string {
+  const lines = [
+    `Neptune client: set NEPTUNE_API_TOKEN and NEPTUNE_PROJECT=<workspace>/<project>; the token points it at ${publicUrl}.`,
+  ]
+  if (!publicUrl.startsWith('https:')) {
+    lines.push(
+      'This server speaks plain HTTP, so also: export OAUTHLIB_INSECURE_TRANSPORT=1',
+      '(or serve HTTPS: nereid server --tls-cert FILE --tls-key FILE)',
+    )
+  } else if (selfSigned === true) {
+    lines.push(
+      'The TLS certificate is self-signed, so also: export NEPTUNE_ALLOW_SELF_SIGNED_CERTIFICATE=1',
+    )
+  } else if (selfSigned === undefined) {
+    lines.push(
+      'If the certificate of that address is self-signed, also: export NEPTUNE_ALLOW_SELF_SIGNED_CERTIFICATE=1',
+    )
+  }
+  return lines.join('\n')
+}
+
+/** A certificate that signed itself: the Python client refuses it unless told otherwise. */
+function isSelfSigned(pem: Buffer): boolean {
+  try {
+    const certificate = new X509Certificate(pem)
+    return certificate.issuer === certificate.subject && certificate.verify(certificate.publicKey)
+  } catch {
+    return false
+  }
 }

@@ -104,17 +104,21 @@ export class TokenExchange {
     return result.claims
   }
 
-  /** The user and API token behind verified claims, as long as that API token is live. */
+  /**
+   * The user and API token behind verified claims, as long as that API token is live. Liveness
+   * is the token service's (not revoked, its owner not deactivated), asked on every request and
+   * every refresh: a JWT outlives no change to the API token it stands for.
+   */
   async #principal(claims: AccessTokenClaims): Promise<TokenPrincipal> {
-    const [user, tokens] = await Promise.all([
+    const [live, user, token] = await Promise.all([
+      this.#tokens.isTokenLive(claims.tid),
       this.#store.accounts.getUser(claims.sub),
-      this.#store.accounts.listApiTokens(claims.sub),
+      this.#store.accounts.getApiToken(claims.tid),
     ])
-    const token = tokens.find((candidate) => candidate.id === claims.tid)
-    if (!user || !token || token.revokedAt !== null) {
+    if (!live || !user || !token || token.userId !== user.id) {
       throw new NereidError(
         'TOKEN_INVALID',
-        'the API token behind this session was revoked; use a new API token',
+        'the API token behind this session was revoked or its account deactivated; use a new API token',
       )
     }
     return { user, token }

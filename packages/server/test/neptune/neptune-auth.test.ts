@@ -88,6 +88,39 @@ describe('Neptune authentication', () => {
     expect(refreshed.json()).toMatchObject({ error: 'invalid_grant' })
   })
 
+  it('stops every JWT of an account the moment the account is deactivated', async () => {
+    const now = Date.now()
+    const user = await t.store.accounts.createUser({ username: 'leaver', isAdmin: false, now })
+    const workspace = await t.store.workspaces.getByName('team')
+    await t.store.workspaces.addMember({
+      workspaceId: workspace!.id,
+      userId: user.id,
+      role: 'member',
+      now,
+    })
+    const { token } = await t.app.nereid.tokens.mint(user.id, 'leaver token', now)
+    const session = await neptuneSession(t, token)
+    const url = '/api/backend/v1/myOrganizations'
+    expect((await session.call({ method: 'GET', url })).statusCode).toBe(200)
+    await t.store.accounts.updateUser(user.id, { deactivatedAt: Date.now() })
+    const refused = await session.call({ method: 'GET', url })
+    expect(refused.statusCode).toBe(401)
+    expect(refused.json()).toMatchObject({ code: 401 })
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/auth/realms/neptune/protocol/openid-connect/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=refresh_token&refresh_token=${session.refreshToken}`,
+    })
+    expect(refreshed.json()).toMatchObject({ error: 'invalid_grant' })
+    const exchanged = await t.app.inject({
+      method: 'GET',
+      url: '/api/backend/v1/authorization/oauth-token',
+      headers: { 'x-neptune-api-token': token },
+    })
+    expect(exchanged.statusCode).toBe(401)
+  })
+
   it('reports an expired access token with the error type the client retries on', async () => {
     const session = await neptuneSession(t)
     const secret = await t.store.secrets.getOrCreate('neptune-jwt-hs256', () => 'unused', 0)
