@@ -1,17 +1,27 @@
 // Import and export throughput (issue 8): a project of RUNS runs × SERIES float series × POINTS
 // points (default 1,000 × 10 × 10,000 = 100 M points) is logged into one server, exported with
 // `nereid export`'s code to the open format, and imported into a second, empty server.
-// Size: `node bench/run.mjs transfer [runs] [series] [points]` or NEREID_BENCH_TRANSFER=R,S,P.
+// Size: `npm run bench transfer -- --runs 20` (also --series, --points), the positional
+// `node bench/run.mjs transfer [runs] [series] [points]`, or NEREID_BENCH_TRANSFER=R,S,P.
+// Besides wall-clock rates it prints the CPU time the transfer process and the server spent
+// per million points, which stays comparable on a busy machine.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CLI, fmt, printTable, startServer } from './lib.mjs'
+import { CLI, cpuSeconds, fmt, printTable, startServer } from './lib.mjs'
 
 const transfer = await import('../packages/transfer/dist/index.js')
 
+function flag(name) {
+  const index = process.argv.indexOf(`--${name}`)
+  return index > 0 ? Number(process.argv[index + 1]) : NaN
+}
+
 function size() {
-  const fromArgs = process.argv.slice(3, 6).map(Number)
+  const positional = process.argv.slice(3).filter((arg) => /^\d+$/.test(arg))
+  const named = [flag('runs'), flag('series'), flag('points')]
+  const fromArgs = named.map((value, i) => (Number.isFinite(value) ? value : Number(positional[i])))
   const fromEnv = (process.env.NEREID_BENCH_TRANSFER ?? '').split(',').map(Number)
   const pick = (i, fallback) =>
     Number.isFinite(fromArgs[i]) && fromArgs[i] > 0
@@ -69,12 +79,25 @@ export async function runTransferBenchmarks() {
     }
 
     const dir = join(root, 'export')
-    const exported = await transfer.exportProject({
-      api: source.api,
-      project: 'bench/transfer',
-      dir,
-    })
-    const imported = await transfer.importNereid({ api: target.api, dir })
+    const measure = async (server, work) => {
+      const serverBefore = cpuSeconds(server.child.pid)
+      const clientBefore = process.cpuUsage()
+      const summary = await work()
+      const client = process.cpuUsage(clientBefore)
+      return {
+        summary,
+        clientCpu: (client.user + client.system) / 1e6,
+        serverCpu: cpuSeconds(server.child.pid) - serverBefore,
+      }
+    }
+    const exportRun = await measure(source, () =>
+      transfer.exportProject({ api: source.api, project: 'bench/transfer', dir }),
+    )
+    const importRun = await measure(target, () => transfer.importNereid({ api: target.api, dir }))
+    const exported = exportRun.summary
+    const imported = importRun.summary
+    const cpu = (run) =>
+      `${fmt((run.clientCpu * 1e6) / total, 2)} s transfer + ${fmt((run.serverCpu * 1e6) / total, 2)} s server`
     const rate = (summary) => ({
       points: summary.points / summary.seconds,
       mb: summary.bytes / 1e6 / summary.seconds,
@@ -100,6 +123,8 @@ export async function runTransferBenchmarks() {
           note: `${fmt(imported.seconds, 1)} s`,
         },
         { measure: 'import nereid: MB/s read', value: fmt(i.mb, 1) },
+        { measure: 'export: CPU per M points', value: cpu(exportRun) },
+        { measure: 'import nereid: CPU per M points', value: cpu(importRun) },
         {
           measure: 'points exported / imported',
           value: `${exported.points} / ${imported.points}`,

@@ -1,95 +1,29 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { appendFile, cp, mkdtemp, readdir, rm, stat, truncate } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, startServerProcess, type ServerProcess } from './support/server-process.js'
 import { FIXTURES, transferPython } from './fixtures/python-venv.js'
+import {
+  download,
+  fieldsOf,
+  findOne,
+  readWithNeptune,
+  sha256,
+  startServer,
+  valueOf,
+  type Field,
+  type Server,
+  type Summary,
+} from './support/transfer-server.js'
 
 /**
  * `nereid import` and `nereid export` end to end: real servers on 127.0.0.1, the built CLI in
  * a child process, fixtures written by pyarrow (exporter format) and by the real `neptune`
- * client in offline mode, everything read back through the native API.
+ * client in offline mode, everything read back through the native API and through the real
+ * `neptune` client (`init_run(with_id=…, mode="read-only")`).
  */
-
-interface Server {
-  process: ServerProcess
-  token: string
-  dir: string
-  get<T = Record<string, unknown>>(path: string): Promise<T>
-  send<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>
-  cli(args: string[]): Promise<{ stdout: string; stderr: string }>
-  stop(): Promise<void>
-}
-
-async function startServer(workspace: string, project?: string): Promise<Server> {
-  const dir = await mkdtemp(join(tmpdir(), 'nereid-transfer-'))
-  const process = await startServerProcess(dir)
-  const { stdout } = await runCli([
-    'admin',
-    'bootstrap',
-    '--workspace',
-    workspace,
-    ...(project ? ['--project', project] : []),
-    '--data',
-    dir,
-    '--public-url',
-    process.url,
-  ])
-  const token = stdout.trim()
-  const send = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${process.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const text = await response.text()
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`)
-    return JSON.parse(text) as T
-  }
-  return {
-    process,
-    token,
-    dir,
-    get: (path) => send('GET', path),
-    send,
-    cli: (args) => runCli([...args, '--url', process.url, '--token', token, '--json']),
-    async stop() {
-      process.child.kill('SIGTERM')
-      await process.exited
-      await rm(dir, { recursive: true, force: true })
-    },
-  }
-}
-
-type Field = { path: string; type: string; value: Record<string, unknown> }
-type Summary = {
-  objects: number
-  alreadyDone: number
-  fields: number
-  points: number
-  files: number
-  skipped: { where: string; reason: string }[]
-}
-
-const fieldsOf = async (server: Server, project: string, object: string) =>
-  (await server.get<{ fields: Field[] }>(`/api/v1/projects/${project}/objects/${object}/fields`))
-    .fields
-const valueOf = (fields: Field[], path: string) => fields.find((f) => f.path === path)?.value
-const sha256 = (bytes: ArrayBuffer) => createHash('sha256').update(Buffer.from(bytes)).digest('hex')
-
-async function download(server: Server, project: string, object: string, query: string) {
-  const response = await fetch(
-    `${server.process.url}/api/v1/projects/${project}/objects/${object}/files?${query}`,
-    { headers: { authorization: `Bearer ${server.token}` } },
-  )
-  expect(response.status).toBe(200)
-  return response.arrayBuffer()
-}
 
 describe('nereid import neptune-exporter', () => {
   let server: Server
@@ -109,7 +43,7 @@ describe('nereid import neptune-exporter', () => {
   it('recreates runs, models and versions with their fields, series, files and history', async () => {
     const { stdout } = await server.cli(['import', 'neptune-exporter', exportDir])
     const summary = JSON.parse(stdout) as Summary
-    expect(summary.objects).toBe(5)
+    expect(summary.objects).toBe(6)
     // 26 loss points: 25 decimal steps and step 2.5, given twice (a NaN, then 0.25).
     expect(summary.points).toBe(2 + 3 + 26 + 3 + 3 + 1 + 1)
 
@@ -179,17 +113,78 @@ describe('nereid import neptune-exporter', () => {
     expect(valueOf(version, 'sys/model_id')).toEqual({ value: 'VIS-MOD' })
     expect(valueOf(version, 'sys/stage')).toEqual({ value: 'production' })
 
+    // The real neptune client reads the imported run as it read it from Neptune.
+    const read = await readWithNeptune(server, {
+      project: 'acme/vision',
+      id: 'VIS-42',
+      atoms: [
+        'sys/owner',
+        'sys/name',
+        'sys/tags',
+        'parameters/lr',
+        'parameters/batch_size',
+        'parameters/nesterov',
+        'parameters/optimizer',
+        'parameters/started',
+      ],
+      series: ['metrics/loss', 'logs/stdout'],
+      files: ['model/weights'],
+      fileSets: ['source_code/files'],
+    })
+    expect(read.atoms).toEqual({
+      'sys/owner': 'alice',
+      'sys/name': 'baseline',
+      'sys/tags': ['baseline', 'v2'],
+      'parameters/lr': 0.001,
+      'parameters/batch_size': 64,
+      'parameters/nesterov': true,
+      'parameters/optimizer': 'adam',
+      'parameters/started': expect.stringMatching(/^2025-01-01T00:00:00/),
+    })
+    expect(read.series['metrics/loss']!.steps).toEqual(loss.steps)
+    expect(read.series['metrics/loss']!.values.at(-1)).toBe(0.25)
+    expect(read.series['metrics/loss']!.timestamps).toEqual(loss.timestamps)
+    expect(read.series['logs/stdout']!.values).toEqual(['line 0', 'line 1', 'line 2'])
+    expect(read.files['model/weights']).toBe(
+      sha256(Buffer.from('\x00weights'.repeat(100), 'latin1')),
+    )
+    expect(read.fileSets['source_code/files']).toEqual(['lib/util.py', 'train.py'])
+    const versionRead = await readWithNeptune(server, {
+      project: 'acme/vision',
+      id: 'VIS-MOD-3',
+      kind: 'modelVersion',
+      atoms: ['sys/stage', 'sys/model_id'],
+      files: ['model/binary'],
+    })
+    expect(versionRead.atoms).toEqual({ 'sys/stage': 'production', 'sys/model_id': 'VIS-MOD' })
+    expect(versionRead.files['model/binary']).toBe(sha256(Buffer.from('binary-model')))
+
     // What could not be imported is listed with where and why.
     const where = summary.skipped.map((s) => `${s.where}: ${s.reason}`).join('\n')
     expect(where).toMatch(/unfinished-2222222222222222_part_\*\.parquet: the run has no part_0/)
     expect(where).toMatch(/broken-3333333333333333_part_0\.parquet: .*not a readable Parquet file/)
     expect(where).toMatch(/model\/missing: file .* is missing/)
-  })
+    // Bad rows are named by file and row; the rest of their run is imported.
+    expect(where).toMatch(
+      /bad-rows-4444444444444444_part_0\.parquet row 2: project_id, run_id, attribute_path or attribute_type is empty/,
+    )
+    expect(where).toMatch(
+      /bad-rows-4444444444444444_part_0\.parquet row 3: unknown attribute_type "mystery_type" of config\/odd/,
+    )
+    const badRows = await fieldsOf(
+      server,
+      'acme/vision',
+      await findOne(server, 'acme/vision', '`sys/custom_run_id`:string = "bad-rows"'),
+    )
+    expect(valueOf(badRows, 'config/ok')).toEqual({ value: 1.5 })
+    expect(valueOf(badRows, 'config/after')).toEqual({ value: 'still here' })
+    expect(valueOf(badRows, 'config/odd')).toBeUndefined()
+  }, 300_000)
 
   it('writes nothing twice when run again', async () => {
     const { stdout } = await server.cli(['import', 'neptune-exporter', exportDir])
     const summary = JSON.parse(stdout) as Summary
-    expect(summary).toMatchObject({ objects: 0, alreadyDone: 5, fields: 0, points: 0 })
+    expect(summary).toMatchObject({ objects: 0, alreadyDone: 6, fields: 0, points: 0 })
     const loss = await server.get<{ total: number }>(
       '/api/v1/projects/acme/vision/objects/VIS-42/series?path=metrics/loss&limit=1',
     )
@@ -248,6 +243,39 @@ describe('nereid import neptune-offline', () => {
     expect(Buffer.from(await download(server, 'team/vision', id, 'path=notes')).toString()).toBe(
       'in memory',
     )
+    const read = await readWithNeptune(server, {
+      project: 'team/vision',
+      id,
+      atoms: [
+        'sys/name',
+        'sys/tags',
+        'params/lr',
+        'params/epochs',
+        'params/flag',
+        'params/optimizer',
+      ],
+      series: ['train/loss', 'train/log'],
+      files: ['model/weights', 'notes'],
+      fileSets: ['data'],
+    })
+    expect(read.atoms).toEqual({
+      'sys/name': 'offline-run',
+      'sys/tags': ['later', 'offline'],
+      'params/lr': 0.01,
+      'params/epochs': 5,
+      'params/flag': true,
+      'params/optimizer': 'adam',
+    })
+    expect(read.series['train/loss']!.steps).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    expect(read.series['train/loss']!.values).toEqual(
+      Array.from({ length: 50 }, (_, i) => 1 / (i + 1)),
+    )
+    expect(read.series['train/log']!.values).toEqual(['hello'])
+    expect(read.files['model/weights']).toBe(
+      sha256(Buffer.from('\x00\x01weights'.repeat(10), 'latin1')),
+    )
+    expect(read.files.notes).toBe(sha256(Buffer.from('in memory')))
+    expect(read.fileSets.data).toEqual(['a.txt', 'b.txt'])
 
     const second = JSON.parse(
       (
@@ -264,7 +292,31 @@ describe('nereid import neptune-offline', () => {
     expect(valueOf(await fieldsOf(server, 'team/vision', id), 'train/loss')).toMatchObject({
       count: 50,
     })
-  })
+  }, 300_000)
+
+  it('reports a truncated queue file by file and line and replays the rest', async () => {
+    const copy = join(work, 'broken', '.neptune')
+    await cp(join(work, '.neptune'), copy, { recursive: true })
+    const [runDir] = await readdir(join(copy, 'offline'))
+    const folder = join(copy, 'offline', runDir!)
+    const logs = (await readdir(folder)).filter((name) => /^data-\d+\.log$/.test(name)).sort()
+    const last = join(folder, logs.at(-1)!)
+    // What a crash mid-write leaves: half a line.
+    await appendFile(last, '{"obj": {"type": "AssignFloat", "path": ["params", "late"], "val')
+    const summary = JSON.parse(
+      (await server.cli(['import', 'neptune-offline', copy, '--project', 'team/broken'])).stdout,
+    ) as Summary
+    expect(summary.objects).toBe(1)
+    expect(summary.skipped.map((s) => `${s.where}: ${s.reason}`)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`${logs.at(-1)!.replace('.', '\\.')} line \\d+: not a complete JSON line`),
+      ),
+    )
+    const id = await findOne(server, 'team/broken', '`sys/name`:string = "offline-run"')
+    const fields = await fieldsOf(server, 'team/broken', id)
+    expect(valueOf(fields, 'train/loss')).toMatchObject({ count: 50 })
+    expect(valueOf(fields, 'params/late')).toBeUndefined()
+  }, 120_000)
 })
 
 describe('nereid export and nereid import nereid', () => {
@@ -448,5 +500,87 @@ describe('nereid export and nereid import nereid', () => {
     // Importing again writes nothing.
     const again = JSON.parse((await target.cli(['import', 'nereid', exportDir])).stdout) as Summary
     expect(again).toMatchObject({ objects: 1, alreadyDone: 4, points: 0 })
+  })
+
+  it('reports a truncated table part by file and imports the rest', async () => {
+    const copy = `${exportDir}-broken`
+    await cp(exportDir, copy, { recursive: true })
+    try {
+      const part = join(copy, 'float-series', 'part-00000.parquet')
+      await truncate(part, Math.floor((await stat(part)).size / 2))
+      const summary = JSON.parse(
+        (await target.cli(['import', 'nereid', copy, '--project', 'elsewhere/broken'])).stdout,
+      ) as Summary
+      expect(summary.skipped).toEqual([
+        {
+          where: 'float-series/part-00000.parquet',
+          reason: expect.stringMatching(
+            /^float-series\/part-00000\.parquet: is not a readable Parquet file/,
+          ),
+        },
+      ])
+      const runs = await target.send<{ rows: { object: { id: string } }[] }>(
+        'POST',
+        '/api/v1/projects/elsewhere/broken/search',
+        { query: '`p/string`:string EXISTS' },
+      )
+      const fields = await fieldsOf(target, 'elsewhere/broken', runs.rows[0]!.object.id)
+      expect(valueOf(fields, 'p/string')).toEqual({ value: 'zażółć 日本' })
+      expect(valueOf(fields, 'm/log')).toMatchObject({ count: 2 })
+      expect(valueOf(fields, 'm/loss')).toMatchObject({ count: 0 })
+    } finally {
+      await rm(copy, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
+describe('the admin import API', () => {
+  let server: Server
+  const P = '/api/v1/projects/team/lineage'
+
+  beforeAll(async () => {
+    server = await startServer('team', 'lineage')
+  }, 120_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  const imported = async (id: string) =>
+    (
+      await server.send<{ object: { id: string; shortId: string } }>(
+        'POST',
+        `${P}/import/objects`,
+        { kind: 'run', source: { system: 'test', id } },
+      )
+    ).object
+
+  it('records a fork whose step is unknown without inventing step 0', async () => {
+    const parent = await imported('parent')
+    const unknown = await imported('child-unknown-step')
+    const atZero = await imported('child-step-zero')
+    await server.send('POST', `${P}/import/objects/${unknown.id}/finish`, {
+      fork: { parent: parent.id, step: null },
+    })
+    await server.send('POST', `${P}/import/objects/${atZero.id}/finish`, {
+      fork: { parent: parent.shortId, step: 0 },
+    })
+    const unknownFields = await fieldsOf(server, 'team/lineage', unknown.id)
+    expect(valueOf(unknownFields, 'sys/fork/parent')).toEqual({ value: parent.shortId })
+    expect(valueOf(unknownFields, 'sys/fork/step')).toBeUndefined()
+    const zeroFields = await fieldsOf(server, 'team/lineage', atZero.id)
+    expect(valueOf(zeroFields, 'sys/fork/step')).toEqual({ value: 0 })
+  })
+
+  it('rejects a fork step that is not a number', async () => {
+    const child = await imported('child-bad-step')
+    const response = await fetch(`${server.process.url}${P}/import/objects/${child.id}/finish`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fork: { parent: child.id, step: 'soon' } }),
+    })
+    expect(response.status).toBe(400)
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'VALIDATION_FAILED',
+    )
   })
 })

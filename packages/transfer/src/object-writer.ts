@@ -44,6 +44,8 @@ export class ObjectWriter {
   #batchPoints = 0
   #batchBlobBytes = 0
   #batchFirstSeq = 1
+  /** The batch the server is applying while the next one is read and built. */
+  #inFlight: Promise<void> = Promise.resolve()
 
   constructor(options: {
     api: NereidApi
@@ -85,7 +87,7 @@ export class ObjectWriter {
       this.#batchPoints >= MAX_POINTS ||
       this.#batchBlobBytes >= MAX_BLOB_BYTES
     )
-      await this.flush()
+      await this.#send()
   }
 
   /** Counts an operation that the source could not express, keeping later seq numbers stable. */
@@ -93,12 +95,34 @@ export class ObjectWriter {
     this.#progress.skip(`${this.#label} ${path}`, reason)
   }
 
+  /** Sends what is batched and waits until the server has applied everything sent. */
   async flush(): Promise<void> {
+    await this.#send()
+    await this.#inFlight
+  }
+
+  /**
+   * Hands the batch to the server once the previous one is applied, without waiting for this
+   * one: the importer reads and builds the next batch meanwhile. Batches of one writer still
+   * reach the server one after another, in sequence order.
+   */
+  async #send(): Promise<void> {
+    await this.#inFlight
     if (this.#batch.length === 0) return
     const batch = this.#batch
+    const firstSeq = this.#batchFirstSeq
     this.#batch = []
     this.#batchPoints = 0
     this.#batchBlobBytes = 0
+    this.#inFlight = this.#apply(batch, firstSeq)
+    // Reported by the next #send or flush; this keeps it from counting as unhandled meanwhile.
+    this.#inFlight.catch(() => {})
+  }
+
+  async #apply(
+    batch: { wire: OperationWire; counts: OperationCounts; blobs: PendingBlob[] }[],
+    firstSeq: number,
+  ): Promise<void> {
     const uploaded = new Set<string>()
     for (const { blobs } of batch) {
       for (const blob of blobs) {
@@ -109,7 +133,7 @@ export class ObjectWriter {
     }
     const answer = await this.#api.applyOperations(this.#project, this.#objectId, {
       writer: this.#writer,
-      seq: this.#batchFirstSeq,
+      seq: firstSeq,
       operations: batch.map((entry) => entry.wire),
     })
     answer.results.forEach((result, index) => {

@@ -2,7 +2,17 @@ import { NereidError } from '@nereid/core'
 import { asyncBufferFromFile, parquetScan } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 
-/** One row group of a Parquet file, column by column. */
+/**
+ * Timestamps come back as epoch milliseconds (numbers), not Date objects: a series column
+ * holds millions of them, and every consumer wants the number.
+ */
+const PARSERS = {
+  timestampFromMilliseconds: (millis: bigint) => Number(millis),
+  timestampFromMicroseconds: (micros: bigint) => Number(micros / 1000n),
+  timestampFromNanoseconds: (nanos: bigint) => Number(nanos / 1_000_000n),
+}
+
+/** One row group of a Parquet file, column by column (timestamps as epoch ms). */
 export interface ParquetChunk {
   /** Index of the first row in the file. */
   rowStart: number
@@ -24,7 +34,7 @@ export async function* readParquet(
   let scan: Awaited<ReturnType<typeof parquetScan>>
   try {
     const file = await asyncBufferFromFile(path)
-    scan = await parquetScan({ file, compressors, useOffsetIndex: false })
+    scan = await parquetScan({ file, compressors, parsers: PARSERS, useOffsetIndex: false })
   } catch (error) {
     throw invalid(label, null, `is not a readable Parquet file (${(error as Error).message})`)
   }

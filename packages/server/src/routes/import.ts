@@ -2,6 +2,7 @@ import { NereidError, type Operation, type Project } from '@nereid/core'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
+import { Nullable } from '../schemas/accounts.js'
 import { ObjectBody, ObjectParams, ProjectParams } from '../schemas/common.js'
 import { presentObject } from '../schemas/present.js'
 import { findObject } from '../services/object-lookup.js'
@@ -95,7 +96,13 @@ const FinishImport = Type.Object(
       Type.Object(
         {
           parent: Type.String({ minLength: 1, description: 'UUID or readable id of the parent' }),
-          step: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+          // Nullable, not a union: with type coercion a union turned null into step 0.
+          step: Type.Optional(
+            Nullable<number>({
+              type: 'number',
+              description: 'Step of the parent the fork starts after; null when unknown',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -40,7 +40,12 @@ export function createImportStore(context: StoreContext): ImportStore {
       return findBySource(db, projectId, source)
     },
 
-    async importObject(input) {
+    async importObject(request) {
+      // UUIDs are stored in lower case; one written in upper case names the same object.
+      const input =
+        request.id !== undefined && isUuid(request.id)
+          ? { ...request, id: request.id.toLowerCase() }
+          : request
       if (input.customRunId !== undefined && input.customRunId.length > LIMITS.maxCustomRunIdLength)
         throw new ValidationError(
           `custom run id is longer than ${LIMITS.maxCustomRunIdLength} characters`,

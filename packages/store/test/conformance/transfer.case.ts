@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { createRun, seedProject, write, type ConformanceContext } from './conformance-context.js'
+import { defineImportCases } from './imports.case.js'
 
 export function defineTransferCases(context: ConformanceContext): void {
+  // The bookkeeping of `nereid import` travels with the table transfer of `nereid store copy`.
+  defineImportCases(context)
   describe('table transfer', () => {
     it('lists every table with its key, each after the tables it refers to', async () => {
       const store = await context.createStore()

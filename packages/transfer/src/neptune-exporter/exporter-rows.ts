@@ -118,36 +118,35 @@ function addRow(
   c: Record<string, ArrayLike<unknown>>,
   i: number,
 ): void {
-  const at = <T>(column: string) => c[column]![i] as T | null | undefined
   switch (type) {
     case 'float': {
-      const value = at<number>('float_value')
+      const value = c.float_value![i] as number | null | undefined
       if (value !== null && value !== undefined) run.scalars.set(path, { type: 'float', value })
       return
     }
     case 'int': {
-      const value = at<bigint | number>('int_value')
+      const value = c.int_value![i] as bigint | number | null | undefined
       if (value !== null && value !== undefined)
         run.scalars.set(path, { type: 'int', value: Number(value) })
       return
     }
     case 'string': {
-      const value = at<string>('string_value')
+      const value = c.string_value![i] as string | null | undefined
       if (value !== null && value !== undefined) run.scalars.set(path, { type: 'string', value })
       return
     }
     case 'bool': {
-      const value = at<boolean>('bool_value')
+      const value = c.bool_value![i] as boolean | null | undefined
       if (value !== null && value !== undefined) run.scalars.set(path, { type: 'bool', value })
       return
     }
     case 'datetime': {
-      const value = at<Date>('datetime_value')
-      if (value) run.scalars.set(path, { type: 'datetime', value: value.getTime() })
+      const value = c.datetime_value![i] as number | null | undefined
+      if (typeof value === 'number') run.scalars.set(path, { type: 'datetime', value })
       return
     }
     case 'string_set': {
-      const values = at<string[]>('string_set_value')
+      const values = c.string_set_value![i] as string[] | null | undefined
       if (values)
         run.scalars.set(path, { type: 'string_set', values: values.filter((v) => v != null) })
       return
@@ -155,31 +154,35 @@ function addRow(
     case 'file':
     case 'file_set':
     case 'artifact': {
-      const file = at<{ path?: string | null }>('file_value')
+      const file = c.file_value![i] as { path?: string | null } | null | undefined
       if (file?.path) run.files.set(path, { type, path: file.path })
       return
     }
   }
-  const rawStep = at<number>('step')
+  const rawStep = c.step![i] as number | null | undefined
   if (rawStep === null || rawStep === undefined) return
   // DECIMAL(18,6) arrives as unscaled × 1e-6, which is not exact in binary: round to the
   // micro-step and divide, so 2.3 comes back as 2.3.
   const step = Math.round(rawStep * 1e6) / 1e6
-  const time = at<Date>('timestamp')
+  const time = c.timestamp![i] as number | null | undefined
   let value: number | string
   if (type === 'float_series') {
-    const v = at<number>('float_value')
+    const v = c.float_value![i] as number | null | undefined
     value = v === null || v === undefined ? Number.NaN : v
   } else if (type === 'string_series') {
-    const v = at<string>('string_value')
+    const v = c.string_value![i] as string | null | undefined
     if (v === null || v === undefined) return
     value = v
   } else if (type === 'histogram_series') {
-    const v = at<{ type?: string; edges?: number[]; values?: number[] }>('histogram_value')
+    const v = c.histogram_value![i] as {
+      type?: string
+      edges?: number[]
+      values?: number[]
+    } | null
     if (!v) return
     value = JSON.stringify({ type: v.type ?? null, edges: v.edges ?? [], values: v.values ?? [] })
   } else {
-    const v = at<{ path?: string | null }>('file_value')
+    const v = c.file_value![i] as { path?: string | null } | null | undefined
     if (!v?.path) return
     value = v.path
   }
@@ -189,7 +192,7 @@ function addRow(
     run.series.set(path, series)
   }
   series.steps.push(step)
-  series.timestamps.push(time ? time.getTime() : null)
+  series.timestamps.push(typeof time === 'number' ? time : null)
   series.values.push(value)
 }
 
@@ -198,6 +201,11 @@ function addRow(
  * decimals can collide, §5.4). Returns the dropped count.
  */
 export function sortSeries(series: SeriesColumns): { series: SeriesColumns; dropped: number } {
+  // The exporter writes points in step order: then there is nothing to do.
+  let ordered = true
+  for (let i = 1; i < series.steps.length && ordered; i++)
+    ordered = series.steps[i]! > series.steps[i - 1]!
+  if (ordered) return { series, dropped: 0 }
   const order = series.steps
     .map((_, i) => i)
     .sort((a, b) => series.steps[a]! - series.steps[b]! || a - b)

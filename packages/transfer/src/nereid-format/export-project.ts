@@ -8,7 +8,13 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import type { FieldWire, NereidApi, ObjectWire, ProjectWire } from '../nereid-api.js'
+import type {
+  FieldWire,
+  NereidApi,
+  ObjectWire,
+  ProjectWire,
+  SeriesPageWire,
+} from '../nereid-api.js'
 import { Progress, type ProgressSink, type TransferSummary } from '../progress.js'
 import { TableWriter, type TableName } from './export-tables.js'
 
@@ -258,8 +264,46 @@ async function exportObject(
     owner: object.owner,
     trashed: object.trashed,
   })
+  const pages = new SeriesPages(api, project, object.id)
+  const series = fields.filter((f) => SERIES_TYPES.has(f.type)).map((f) => f.path)
   for (const field of fields) {
-    await exportField(api, project, object, field, part, dir, progress, artifactsDone)
+    // The server reads the next series while this one is written to Parquet.
+    const next = series[series.indexOf(field.path) + 1]
+    if (SERIES_TYPES.has(field.type) && next !== undefined) pages.prefetch(next, 0)
+    await exportField(api, project, object, field, part, dir, progress, artifactsDone, pages)
+  }
+}
+
+const SERIES_TYPES = new Set(['floatSeries', 'stringSeries', 'fileSeries'])
+
+/** Series pages of one object, each requested at most once and possibly ahead of its use. */
+class SeriesPages {
+  readonly #api: NereidApi
+  readonly #project: ProjectWire
+  readonly #objectId: string
+  readonly #pending = new Map<string, Promise<SeriesPageWire>>()
+
+  constructor(api: NereidApi, project: ProjectWire, objectId: string) {
+    this.#api = api
+    this.#project = project
+    this.#objectId = objectId
+  }
+
+  prefetch(path: string, offset: number): void {
+    const key = `${offset}\n${path}`
+    if (this.#pending.has(key)) return
+    const page = this.#api.seriesPage(this.#project, this.#objectId, path, offset, PAGE)
+    // A failure surfaces when the page is taken; until then it is not unhandled.
+    page.catch(() => {})
+    this.#pending.set(key, page)
+  }
+
+  take(path: string, offset: number): Promise<SeriesPageWire> {
+    this.prefetch(path, offset)
+    const key = `${offset}\n${path}`
+    const page = this.#pending.get(key)!
+    this.#pending.delete(key)
+    return page
   }
 }
 
@@ -272,6 +316,7 @@ async function exportField(
   dir: string,
   progress: Progress,
   artifactsDone: Set<string>,
+  pages: SeriesPages,
 ): Promise<void> {
   const v = field.value
   const row = {
@@ -309,12 +354,12 @@ async function exportField(
       break
     case 'floatSeries':
       row.json_value = { config: v.config ?? null }
-      await exportSeries(api, project, object, field, part, dir, progress)
+      await exportSeries(api, project, object, field, part, dir, progress, pages)
       break
     case 'stringSeries':
     case 'fileSeries':
       row.json_value = {}
-      await exportSeries(api, project, object, field, part, dir, progress)
+      await exportSeries(api, project, object, field, part, dir, progress, pages)
       break
     case 'file': {
       const { hash, size, name, ext, contentType } = v as Record<string, unknown>
@@ -381,23 +426,30 @@ async function exportSeries(
   part: PartWriter,
   dir: string,
   progress: Progress,
+  pages: SeriesPages,
 ): Promise<void> {
   let index = 0
   for (let offset = 0; ; offset += PAGE) {
-    const page = await api.seriesPage(project, object.id, field.path, offset, PAGE)
+    const page = await pages.take(field.path, offset)
     const n = page.steps.length
-    for (let i = 0; i < n; i++) {
-      const base = {
-        object_id: object.id,
-        path: field.path,
-        step: page.steps[i],
-        timestamp: page.timestamps[i],
-      }
-      if (field.type === 'floatSeries') {
-        part.table('float-series').add({ ...base, value: floatOf(page.values[i]) })
-      } else if (field.type === 'stringSeries') {
-        part.table('string-series').add({ ...base, value: page.values[i] })
-      } else {
+    if (n === PAGE) pages.prefetch(field.path, offset + PAGE)
+    const constants = { object_id: object.id, path: field.path }
+    if (field.type === 'floatSeries') {
+      const values = new Float64Array(n)
+      for (let i = 0; i < n; i++) values[i] = floatOf(page.values[i])
+      part
+        .table('float-series')
+        .addColumns(n, { step: page.steps, timestamp: page.timestamps, value: values }, constants)
+    } else if (field.type === 'stringSeries') {
+      part
+        .table('string-series')
+        .addColumns(
+          n,
+          { step: page.steps, timestamp: page.timestamps, value: page.values },
+          constants,
+        )
+    } else {
+      for (let i = 0; i < n; i++) {
         const file = page.values[i] as {
           hash: string
           size: number
@@ -406,20 +458,23 @@ async function exportSeries(
           contentType: string
         }
         part.table('file-series').add({
-          ...base,
+          object_id: object.id,
+          path: field.path,
+          step: page.steps[i],
+          timestamp: page.timestamps[i],
           hash: file.hash,
           name: file.name,
           ext: file.ext,
           content_type: file.contentType,
           size: file.size,
         })
-        const at = index
+        const at = index + i
         await saveBlob(dir, file.hash, progress, () =>
           api.download(project, object.id, { path: field.path, index: at }),
         )
       }
-      index++
     }
+    index += n
     part.points += n
     progress.add({ points: n })
     if (n < PAGE) return

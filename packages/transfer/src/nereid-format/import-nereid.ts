@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { isNereidError, type OperationWire } from '@nereid/core'
 import type { NereidApi, ProjectWire } from '../nereid-api.js'
 import { ObjectWriter, type PendingBlob } from '../object-writer.js'
-import { readParquet } from '../parquet-reader.js'
+import { readParquet, type ParquetChunk } from '../parquet-reader.js'
 import { Progress, type ProgressSink, type TransferSummary } from '../progress.js'
 import { FORMAT, type ExportManifest } from './export-project.js'
 import { TABLES, type TableName } from './export-tables.js'
@@ -80,14 +80,14 @@ export async function importNereid(options: NereidImportOptions): Promise<Transf
 
   for (const part of manifest.parts) {
     const tables = await readPart(dir, part.part, part.tables, progress)
-    const byObject = (table: TableName) => groupBy(tables[table] ?? [], 'object_id')
+    const byObject = (table: TableName) => groupBy(tables.rows[table] ?? [], 'object_id')
     const fields = byObject('fields')
-    const floats = byObject('float-series')
-    const strings = byObject('string-series')
+    const floats = tables.points['float-series'] ?? new Map<string, Map<string, Segment[]>>()
+    const strings = tables.points['string-series'] ?? new Map<string, Map<string, Segment[]>>()
     const images = byObject('file-series')
     const fileSets = byObject('file-sets')
-    const artifacts = groupBy(tables.artifacts ?? [], 'hash')
-    for (const object of tables.objects ?? []) {
+    const artifacts = groupBy(tables.rows.artifacts ?? [], 'hash')
+    for (const object of tables.rows.objects ?? []) {
       const label = `${String(object.short_id)} (${String(object.id)})`
       try {
         const fork = await importObject(
@@ -98,8 +98,8 @@ export async function importNereid(options: NereidImportOptions): Promise<Transf
           object,
           {
             fields: fields.get(String(object.id)) ?? [],
-            floats: floats.get(String(object.id)) ?? [],
-            strings: strings.get(String(object.id)) ?? [],
+            floats: floats.get(String(object.id)) ?? new Map(),
+            strings: strings.get(String(object.id)) ?? new Map(),
             images: images.get(String(object.id)) ?? [],
             fileSets: fileSets.get(String(object.id)) ?? [],
             artifacts,
@@ -126,13 +126,33 @@ export async function importNereid(options: NereidImportOptions): Promise<Transf
   return progress.finish()
 }
 
+/** The point tables, read column by column: a part holds millions of points. */
+const POINT_TABLES = new Set<TableName>(['float-series', 'string-series'])
+
+/** A run of rows of one series inside one row group. */
+interface Segment {
+  steps: ArrayLike<unknown>
+  timestamps: ArrayLike<unknown>
+  values: ArrayLike<unknown>
+  start: number
+  end: number
+}
+
+/** object id → path → the row runs holding its points, in file order. */
+type PointIndex = Map<string, Map<string, Segment[]>>
+
+interface PartTables {
+  rows: Partial<Record<TableName, Rows>>
+  points: Partial<Record<TableName, PointIndex>>
+}
+
 async function readPart(
   dir: string,
   part: number,
   counts: Partial<Record<TableName, number>>,
   progress: Progress,
-): Promise<Partial<Record<TableName, Rows>>> {
-  const result: Partial<Record<TableName, Rows>> = {}
+): Promise<PartTables> {
+  const result: PartTables = { rows: {}, points: {} }
   for (const table of Object.keys(counts) as TableName[]) {
     const file = join(dir, table, `part-${String(part).padStart(5, '0')}.parquet`)
     const label = `${table}/part-${String(part).padStart(5, '0')}.parquet`
@@ -143,21 +163,77 @@ async function readPart(
     progress.add({ bytes: statSync(file).size })
     const columns = Object.keys(TABLES[table])
     const rows: Rows = []
+    const points: PointIndex = new Map()
     try {
       for await (const chunk of readParquet(file, columns, label)) {
-        for (let i = 0; i < chunk.rowCount; i++) {
-          const row: Record<string, unknown> = {}
-          for (const column of columns) row[column] = chunk.columns[column]![i]
-          rows.push(row)
-        }
+        if (POINT_TABLES.has(table)) indexPoints(chunk, points)
+        else
+          for (let i = 0; i < chunk.rowCount; i++) {
+            const row: Record<string, unknown> = {}
+            for (const column of columns) row[column] = chunk.columns[column]![i]
+            rows.push(row)
+          }
       }
     } catch (error) {
       if (!isNereidError(error)) throw error
       progress.skip(label, error.message)
     }
-    result[table] = rows
+    if (POINT_TABLES.has(table)) result.points[table] = points
+    else result.rows[table] = rows
   }
   return result
+}
+
+/** Finds the runs of rows that belong to one series (an export writes each series in one run). */
+function indexPoints(chunk: ParquetChunk, points: PointIndex): void {
+  const objects = chunk.columns.object_id!
+  const paths = chunk.columns.path!
+  let start = 0
+  for (let i = 1; i <= chunk.rowCount; i++) {
+    if (i < chunk.rowCount && objects[i] === objects[start] && paths[i] === paths[start]) continue
+    const object = String(objects[start])
+    const path = String(paths[start])
+    let byPath = points.get(object)
+    if (!byPath) points.set(object, (byPath = new Map()))
+    let segments = byPath.get(path)
+    if (!segments) byPath.set(path, (segments = []))
+    segments.push({
+      steps: chunk.columns.step!,
+      timestamps: chunk.columns.timestamp!,
+      values: chunk.columns.value!,
+      start,
+      end: i,
+    })
+    start = i
+  }
+}
+
+/** The points of one series in step order (sorted only when the file did not have them so). */
+function seriesPoints(segments: Segment[]): {
+  steps: number[]
+  timestamps: (number | null)[]
+  values: unknown[]
+} {
+  const steps: number[] = []
+  const timestamps: (number | null)[] = []
+  const values: unknown[] = []
+  for (const segment of segments) {
+    for (let i = segment.start; i < segment.end; i++) {
+      steps.push(segment.steps[i] as number)
+      const time = segment.timestamps[i]
+      timestamps.push(typeof time === 'number' ? time : null)
+      values.push(segment.values[i])
+    }
+  }
+  let ordered = true
+  for (let i = 1; i < steps.length && ordered; i++) ordered = steps[i]! > steps[i - 1]!
+  if (ordered) return { steps, timestamps, values }
+  const order = steps.map((_, i) => i).sort((a, b) => steps[a]! - steps[b]! || a - b)
+  return {
+    steps: order.map((i) => steps[i]!),
+    timestamps: order.map((i) => timestamps[i]!),
+    values: order.map((i) => values[i]),
+  }
 }
 
 function groupBy(rows: Rows, key: string): Map<string, Rows> {
@@ -171,7 +247,7 @@ function groupBy(rows: Rows, key: string): Map<string, Rows> {
   return groups
 }
 
-const time = (value: unknown) => (value instanceof Date ? value.getTime() : null)
+const time = (value: unknown) => (typeof value === 'number' ? value : null)
 
 async function importObject(
   api: NereidApi,
@@ -181,8 +257,8 @@ async function importObject(
   object: Record<string, unknown>,
   data: {
     fields: Rows
-    floats: Rows
-    strings: Rows
+    floats: Map<string, Segment[]>
+    strings: Map<string, Segment[]>
     images: Rows
     fileSets: Rows
     artifacts: Map<string, Rows>
@@ -241,8 +317,6 @@ async function importObject(
     lastSeq,
     progress,
   })
-  const floats = groupBy(data.floats, 'path')
-  const strings = groupBy(data.strings, 'path')
   const images = groupBy(data.images, 'path')
   const fileSets = groupBy(data.fileSets, 'path')
   for (const f of [...data.fields].sort((a, b) => (String(a.path) < String(b.path) ? -1 : 1))) {
@@ -250,8 +324,8 @@ async function importObject(
     if (path.startsWith('sys/') && !WRITABLE_SYS.has(path)) continue
     if (kind === 'project' && path.startsWith('sys/')) continue
     await writeField(writer, dir, f, {
-      floats: floats.get(path) ?? [],
-      strings: strings.get(path) ?? [],
+      floats: data.floats.get(path) ?? [],
+      strings: data.strings.get(path) ?? [],
       images: images.get(path) ?? [],
       fileSets: fileSets.get(path) ?? [],
       artifacts: data.artifacts,
@@ -287,7 +361,13 @@ async function writeField(
   writer: ObjectWriter,
   dir: string,
   f: Record<string, unknown>,
-  data: { floats: Rows; strings: Rows; images: Rows; fileSets: Rows; artifacts: Map<string, Rows> },
+  data: {
+    floats: Segment[]
+    strings: Segment[]
+    images: Rows
+    fileSets: Rows
+    artifacts: Map<string, Rows>
+  },
 ): Promise<void> {
   const path = String(f.path)
   const json = (jsonOf(f.json_value) ?? {}) as Record<string, unknown>
@@ -312,8 +392,8 @@ async function writeField(
     }
     case 'floatSeries':
     case 'stringSeries': {
-      const rows = f.type === 'floatSeries' ? data.floats : data.strings
-      rows.sort((a, b) => (a.step as number) - (b.step as number))
+      const isFloat = f.type === 'floatSeries'
+      const points = seriesPoints(isFloat ? data.floats : data.strings)
       await add({ op: 'clearSeries', path, seriesType: f.type })
       const config = (json.config ?? null) as {
         min: number | null
@@ -328,27 +408,28 @@ async function writeField(
           max: config.max,
           unit: config.unit,
         })
-      for (let start = 0; start < rows.length; start += POINTS_PER_APPEND) {
-        const chunk = rows.slice(start, start + POINTS_PER_APPEND)
-        const steps = chunk.map((r) => r.step as number)
-        const timestamps = chunk.map((r) => time(r.timestamp))
+      const total = points.steps.length
+      for (let start = 0; start < total; start += POINTS_PER_APPEND) {
+        const end = Math.min(start + POINTS_PER_APPEND, total)
+        if (writer.nextIsDone) {
+          // Applied in an earlier run: only its place in the sequence matters.
+          await writer.add({ op: 'appendFloats', path, values: [] })
+          continue
+        }
+        const steps = points.steps.slice(start, end)
+        const timestamps = points.timestamps.slice(start, end)
+        const values = points.values.slice(start, end)
         await writer.add(
-          f.type === 'floatSeries'
+          isFloat
             ? {
                 op: 'appendFloats',
                 path,
                 steps,
                 timestamps,
-                values: chunk.map((r) => wireFloat(r.value)),
+                values: values.map(wireFloat),
               }
-            : {
-                op: 'appendStrings',
-                path,
-                steps,
-                timestamps,
-                values: chunk.map((r) => String(r.value)),
-              },
-          { points: chunk.length },
+            : { op: 'appendStrings', path, steps, timestamps, values: values.map(String) },
+          { points: end - start },
         )
       }
       return
