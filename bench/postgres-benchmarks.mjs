@@ -1,9 +1,9 @@
 // Benchmarks of the scale-out setup (issue 7): the server benchmarks on PostgreSQL next to
 // SQLite, and ingestion through two server instances on one PostgreSQL database.
 import { execFile, execFileSync, spawn } from 'node:child_process'
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -25,7 +25,7 @@ const INGEST_CLIENT = fileURLToPath(new URL('./ingest-client.mjs', import.meta.u
  * your own), else a throwaway one from Debian's binaries with PostgreSQL's default,
  * durable settings (every commit is fsynced) and 256 MiB of shared buffers.
  */
-async function startBenchPostgres() {
+export async function startBenchPostgres() {
   const given = process.env.NEREID_BENCH_DATABASE_URL
   if (given)
     return { url: given, settings: 'the server in NEREID_BENCH_DATABASE_URL', stop: async () => {} }
@@ -110,6 +110,19 @@ async function startBenchPostgres() {
   }
 }
 
+/**
+ * Busy and total CPU time of the whole machine so far (Linux /proc/stat, in ticks): every
+ * process counts, the database's and other users' too. Two readings give how saturated the
+ * cores were meanwhile, which says whether a second instance could have had any CPU to use.
+ */
+function machineTicks() {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)
+  const ticks = fields.map(Number)
+  // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0)
+  return { busy: total - ticks[3] - ticks[4], total }
+}
+
 /** A fresh database on the cluster for one benchmark; dropped by the returned function. */
 async function freshDatabase(clusterUrl, name) {
   const admin = new pg.Client({ connectionString: clusterUrl })
@@ -159,6 +172,7 @@ async function postgresIngestion(
       runIds.push((await response.json()).object.id)
     }
     const cpuBefore = servers.map((server) => cpuSeconds(server.child.pid))
+    const machineBefore = machineTicks()
     const outputs = await Promise.all(
       servers.map(
         (server, i) =>
@@ -185,6 +199,7 @@ async function postgresIngestion(
           }),
       ),
     )
+    const machineAfter = machineTicks()
     const serverCpu = servers.reduce(
       (sum, server, i) => sum + cpuSeconds(server.child.pid) - cpuBefore[i],
       0,
@@ -198,6 +213,8 @@ async function postgresIngestion(
       seconds,
       pointsPerSecond: points / seconds,
       serverCpuMicrosPerThousandPoints: (serverCpu * 1e6) / (points / 1000),
+      machineBusy:
+        (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
     }
   } finally {
     for (const server of servers) {
@@ -257,106 +274,137 @@ async function copyTables(from, to) {
 
 const ratio = (postgres, sqlite) => `${fmt(postgres / sqlite, 2)}× SQLite`
 
-/** `baseline`: the SQLite figures of this same run (`runServerBenchmarks`), measured when absent. */
-export async function runPostgresBenchmarks({ baseline } = {}) {
-  const cluster = await startBenchPostgres()
+/**
+ * The runs-table query on PostgreSQL next to SQLite (`sqliteTable`: the SQLite figures of this
+ * run, measured on the same data when absent).
+ */
+export async function postgresRunsTable(clusterUrl, sqliteTable) {
+  // The 10,000 runs are built once in SQLite and copied over table by table (as `nereid
+  // store copy` does): building them through the applier costs one round trip per statement,
+  // which measures the network, not the query.
+  const source = await runsTableSource()
+  let pgTable
   try {
-    const sqliteIngest = baseline?.ingest ?? (await ingestionBenchmark())
-    const one = await onFreshDatabase(cluster.url, 'bench_ingest_1', (url) =>
-      postgresIngestion(url, { instances: 1 }),
-    )
-    const two = await onFreshDatabase(cluster.url, 'bench_ingest_2', (url) =>
-      postgresIngestion(url, { instances: 2 }),
-    )
-    printTable(
-      `Ingestion over HTTP on PostgreSQL (JSON batches of 1,000 points; ${cluster.settings})`,
-      [
-        {
-          measure: 'one instance, points/s',
-          value: fmt(one.pointsPerSecond, 0),
-          target: '≥ 0.5× SQLite',
-          note: `${ratio(one.pointsPerSecond, sqliteIngest.pointsPerSecond)} (SQLite: ${fmt(sqliteIngest.pointsPerSecond, 0)})`,
-        },
-        {
-          measure: 'two instances on one database, points/s',
-          value: fmt(two.pointsPerSecond, 0),
-          target: '≥ 1.5× one instance',
-          note: `${fmt(two.pointsPerSecond / one.pointsPerSecond, 2)}× one instance`,
-        },
-        {
-          measure: 'server CPU per 1,000 points (one instance)',
-          value: `${fmt(one.serverCpuMicrosPerThousandPoints, 0)} µs`,
-          note: 'Node process only; PostgreSQL works besides',
-        },
-      ],
-    )
-
-    const sqliteChart = baseline?.chart ?? (await chartReadBenchmark())
-    const pgChart = await onFreshDatabase(cluster.url, 'bench_chart', (url) =>
-      chartReadBenchmark({ createStore: () => createPostgresStore({ connectionString: url }) }),
-    )
-    printTable('Chart read on PostgreSQL (1,000,000-point series → 1,000 buckets, warm)', [
+    pgTable = await onFreshDatabase(clusterUrl, 'bench_table', async (url) => {
+      const store = createPostgresStore({ connectionString: url })
+      const migrated = await store.migrate()
+      if (migrated.error) throw migrated.error
+      const copyStart = Date.now()
+      await copyTables(source.store, store)
+      const copySeconds = (Date.now() - copyStart) / 1000
+      const result = await runsTableBenchmark({ createStore: () => store, build: false })
+      return { ...result, buildSeconds: copySeconds }
+    })
+    sqliteTable ??= {
+      ...(await runsTableBenchmark({ createStore: () => source.store, build: false })),
+      buildSeconds: source.buildSeconds,
+    }
+  } finally {
+    await source.close()
+  }
+  printTable(
+    'Runs table on PostgreSQL (10,000 runs × 100 fields: filter + sort + count + 50 rows)',
+    [
       {
         measure: 'p50',
-        value: `${fmt(pgChart.full.p50, 2)} ms`,
+        value: `${fmt(pgTable.p50, 2)} ms`,
         target: '≤ 2× SQLite',
-        note: `${ratio(pgChart.full.p50, sqliteChart.full.p50)} (SQLite: ${fmt(sqliteChart.full.p50, 2)} ms)`,
+        note: `${ratio(pgTable.p50, sqliteTable.p50)} (SQLite: ${fmt(sqliteTable.p50, 2)} ms)`,
       },
       {
         measure: 'p95',
-        value: `${fmt(pgChart.full.p95, 2)} ms`,
+        value: `${fmt(pgTable.p95, 2)} ms`,
         target: '≤ 2× SQLite',
-        note: `${ratio(pgChart.full.p95, sqliteChart.full.p95)} (SQLite: ${fmt(sqliteChart.full.p95, 2)} ms)`,
+        note: `${ratio(pgTable.p95, sqliteTable.p95)} (SQLite: ${fmt(sqliteTable.p95, 2)} ms); ${fmt(pgTable.total, 0)} matching runs; copying the data in took ${fmt(pgTable.buildSeconds)} s`,
+      },
+    ],
+  )
+  return pgTable
+}
+
+/** `baseline`: the SQLite figures of this same run (`runServerBenchmarks`), measured when absent. */
+/**
+ * Ingestion over HTTP into one and into two instances on one database, next to SQLite
+ * (`sqliteIngest`: this run's SQLite figures, measured when absent).
+ */
+export async function postgresIngestionBenchmark(cluster, sqliteIngest) {
+  sqliteIngest ??= await ingestionBenchmark()
+  const one = await onFreshDatabase(cluster.url, 'bench_ingest_1', (url) =>
+    postgresIngestion(url, { instances: 1 }),
+  )
+  const two = await onFreshDatabase(cluster.url, 'bench_ingest_2', (url) =>
+    postgresIngestion(url, { instances: 2 }),
+  )
+  printTable(
+    `Ingestion over HTTP on PostgreSQL (JSON batches of 1,000 points; ${cluster.settings})`,
+    [
+      {
+        measure: 'one instance, points/s',
+        value: fmt(one.pointsPerSecond, 0),
+        target: '≥ 0.5× SQLite',
+        note: `${ratio(one.pointsPerSecond, sqliteIngest.pointsPerSecond)} (SQLite: ${fmt(sqliteIngest.pointsPerSecond, 0)})`,
       },
       {
-        measure: 'zoomed (50,000-step window) p50 / p95',
-        value: `${fmt(pgChart.zoom.p50, 2)} / ${fmt(pgChart.zoom.p95, 2)} ms`,
-        note: `SQLite: ${fmt(sqliteChart.zoom.p50, 2)} / ${fmt(sqliteChart.zoom.p95, 2)} ms`,
+        measure: 'two instances on one database, points/s',
+        value: fmt(two.pointsPerSecond, 0),
+        target: '≥ 1.5× one instance',
+        note: `${fmt(two.pointsPerSecond / one.pointsPerSecond, 2)}× one instance`,
       },
-    ])
+      {
+        measure: `machine CPU busy (${availableParallelism()} cores, every process)`,
+        value: `${fmt(one.machineBusy * 100, 0)}% / ${fmt(two.machineBusy * 100, 0)}%`,
+        note:
+          two.machineBusy > 0.9
+            ? 'one / two instances: the cores were saturated, so a second instance had no CPU of its own to add'
+            : 'one / two instances',
+      },
+      {
+        measure: 'server CPU per 1,000 points (one instance)',
+        value: `${fmt(one.serverCpuMicrosPerThousandPoints, 0)} µs`,
+        note: 'Node process only; PostgreSQL works besides',
+      },
+    ],
+  )
 
-    // The 10,000 runs are built once in SQLite and copied over table by table (as `nereid
-    // store copy` does): building them through the applier costs one round trip per statement,
-    // which measures the network, not the query.
-    const source = await runsTableSource()
-    let sqliteTable = baseline?.table
-    let pgTable
-    try {
-      pgTable = await onFreshDatabase(cluster.url, 'bench_table', async (url) => {
-        const store = createPostgresStore({ connectionString: url })
-        const migrated = await store.migrate()
-        if (migrated.error) throw migrated.error
-        const copyStart = Date.now()
-        await copyTables(source.store, store)
-        const copySeconds = (Date.now() - copyStart) / 1000
-        const result = await runsTableBenchmark({ createStore: () => store, build: false })
-        return { ...result, buildSeconds: copySeconds }
-      })
-      sqliteTable ??= {
-        ...(await runsTableBenchmark({ createStore: () => source.store, build: false })),
-        buildSeconds: source.buildSeconds,
-      }
-    } finally {
-      await source.close()
-    }
-    printTable(
-      'Runs table on PostgreSQL (10,000 runs × 100 fields: filter + sort + count + 50 rows)',
-      [
-        {
-          measure: 'p50',
-          value: `${fmt(pgTable.p50, 2)} ms`,
-          target: '≤ 2× SQLite',
-          note: `${ratio(pgTable.p50, sqliteTable.p50)} (SQLite: ${fmt(sqliteTable.p50, 2)} ms)`,
-        },
-        {
-          measure: 'p95',
-          value: `${fmt(pgTable.p95, 2)} ms`,
-          target: '≤ 2× SQLite',
-          note: `${ratio(pgTable.p95, sqliteTable.p95)} (SQLite: ${fmt(sqliteTable.p95, 2)} ms); ${fmt(pgTable.total, 0)} matching runs; copying the data in took ${fmt(pgTable.buildSeconds)} s`,
-        },
-      ],
-    )
-    return { one, two, chart: pgChart, table: pgTable }
+  return { one, two }
+}
+
+/** The chart read of a 1,000,000-point series, next to SQLite (`sqliteChart` as above). */
+export async function postgresChartBenchmark(clusterUrl, sqliteChart) {
+  sqliteChart ??= await chartReadBenchmark()
+  const pgChart = await onFreshDatabase(clusterUrl, 'bench_chart', (url) =>
+    chartReadBenchmark({ createStore: () => createPostgresStore({ connectionString: url }) }),
+  )
+  printTable('Chart read on PostgreSQL (1,000,000-point series → 1,000 buckets, warm)', [
+    {
+      measure: 'p50',
+      value: `${fmt(pgChart.full.p50, 2)} ms`,
+      target: '≤ 2× SQLite',
+      note: `${ratio(pgChart.full.p50, sqliteChart.full.p50)} (SQLite: ${fmt(sqliteChart.full.p50, 2)} ms)`,
+    },
+    {
+      measure: 'p95',
+      value: `${fmt(pgChart.full.p95, 2)} ms`,
+      target: '≤ 2× SQLite',
+      note: `${ratio(pgChart.full.p95, sqliteChart.full.p95)} (SQLite: ${fmt(sqliteChart.full.p95, 2)} ms)`,
+    },
+    {
+      measure: 'zoomed (50,000-step window) p50 / p95',
+      value: `${fmt(pgChart.zoom.p50, 2)} / ${fmt(pgChart.zoom.p95, 2)} ms`,
+      note: `SQLite: ${fmt(sqliteChart.zoom.p50, 2)} / ${fmt(sqliteChart.zoom.p95, 2)} ms`,
+    },
+  ])
+
+  return pgChart
+}
+
+export async function runPostgresBenchmarks({ baseline } = {}) {
+  const cluster = await startBenchPostgres()
+  try {
+    const { one, two } = await postgresIngestionBenchmark(cluster, baseline?.ingest)
+    const chart = await postgresChartBenchmark(cluster.url, baseline?.chart)
+    const table = await postgresRunsTable(cluster.url, baseline?.table)
+    return { one, two, chart, table }
   } finally {
     await cluster.stop()
   }

@@ -114,6 +114,12 @@ const db = program.command('db').description('database maintenance')
 db.command('migrate')
   .description('apply pending database migrations (the server also does this at start)')
   .addOption(dataOption())
+  .addOption(
+    new Option(
+      '--database-url <url>',
+      'PostgreSQL (postgres://user:password@host:5432/db) instead of the SQLite file in --data',
+    ).env('NEREID_DATABASE_URL'),
+  )
   .action(async (options) =>
     run(async () => (await import('./commands/db-migrate.js')).dbMigrateCommand(options)),
   )

@@ -39,10 +39,12 @@ export function addS3Options(command: Command): Command {
       new Option('--s3-region <region>', 'S3 region (default: AWS_REGION, else us-east-1)'),
     )
     .addOption(
+      // Read from NEREID_S3_PATH_STYLE by storageSettings, not by commander: commander turns a
+      // boolean flag on whenever its variable is set, even to 0 or false.
       new Option(
         '--s3-path-style',
-        'path-style bucket addressing (http://host/bucket/key), for MinIO and most non-AWS services',
-      ).env('NEREID_S3_PATH_STYLE'),
+        'path-style bucket addressing (http://host/bucket/key), for MinIO and most non-AWS services (default: NEREID_S3_PATH_STYLE)',
+      ),
     )
 }
 
@@ -52,7 +54,7 @@ export interface StorageFlags {
   blobUrl?: string
   s3Endpoint?: string
   s3Region?: string
-  s3PathStyle?: boolean | string
+  s3PathStyle?: boolean
 }
 
 /**
@@ -83,9 +85,7 @@ export function storageSettings(
       )
     }
   }
-  const pathStyle =
-    flags.s3PathStyle === true ||
-    (typeof flags.s3PathStyle === 'string' && !['', '0', 'false', 'no'].includes(flags.s3PathStyle))
+  const pathStyle = flags.s3PathStyle === true || parseSwitch(env.NEREID_S3_PATH_STYLE)
   return {
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(poolSize === undefined ? {} : { databasePoolSize: poolSize }),
@@ -94,4 +94,16 @@ export function storageSettings(
     ...(region === undefined ? {} : { s3Region: region }),
     ...(pathStyle ? { s3ForcePathStyle: true } : {}),
   }
+}
+
+const ON = new Set(['1', 'true', 'yes', 'on'])
+const OFF = new Set(['', '0', 'false', 'no', 'off'])
+
+/** NEREID_S3_PATH_STYLE: a yes or a no, and a clear error for anything else. */
+function parseSwitch(value: string | undefined): boolean {
+  if (value === undefined) return false
+  const normalized = value.trim().toLowerCase()
+  if (ON.has(normalized)) return true
+  if (OFF.has(normalized)) return false
+  throw new CommandError(`NEREID_S3_PATH_STYLE must be 1 or 0 (true or false), not "${value}"`)
 }

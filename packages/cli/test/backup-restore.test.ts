@@ -1,12 +1,20 @@
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { postgresTool, startTestPostgres } from '../../store/test/support/test-postgres.js'
+import { startTestS3 } from '../../store/test/support/test-s3.js'
 import { runCli, startServerProcess, type ServerProcess } from './support/server-process.js'
 
 // A backup taken while a server runs and a client keeps writing, restored into another data
-// folder and served from there.
+// folder and served from there; and the PostgreSQL + bucket procedure of docs/deploy.md.
+// Each test runs several CLI and server processes one after another: on a loaded machine
+// that takes a while.
+vi.setConfig({ testTimeout: 180_000 })
 let root: string
 let token: string
 let server: ServerProcess
@@ -14,12 +22,18 @@ let runId: string
 const project = '/api/v1/projects/team/vision'
 const fileBytes = new Uint8Array(200_000).map((_, i) => (i * 13) & 0xff)
 
-async function call(target: ServerProcess, method: string, path: string, body?: unknown) {
+async function call(
+  target: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  credential = token,
+) {
   const raw = body instanceof Uint8Array
   const response = await fetch(`${target.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${token}`,
+      authorization: `Bearer ${credential}`,
       'content-type': raw ? 'application/octet-stream' : 'application/json',
     },
     ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
@@ -126,5 +140,119 @@ describe('nereid backup and restore', () => {
     await expect(
       runCli(['backup', join(root, 'x.tar'), '--database-url', 'postgres://u@127.0.0.1/db']),
     ).rejects.toThrow(/pg_dump/)
+  })
+})
+
+describe('the documented PostgreSQL and bucket backup', () => {
+  it('brings back a lost database and bucket from pg_dump and a copy of the prefix', async () => {
+    const postgres = await startTestPostgres()
+    const s3 = await startTestS3('backups')
+    process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId
+    process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey
+    const database = `backup_pg_${process.pid}`
+    const databaseUrl = postgres.url.replace(/\/[^/]*$/, `/${database}`)
+    const admin = new pg.Client({ connectionString: postgres.url })
+    await admin.connect()
+    const recreate = async () => {
+      await admin.query(`drop database if exists ${database} with (force)`)
+      await admin.query(`create database ${database}`)
+    }
+    const storage = [
+      '--database-url',
+      databaseUrl,
+      '--blob-url',
+      's3://backups/nereid',
+      '--s3-endpoint',
+      s3.endpoint,
+      '--s3-path-style',
+    ]
+    const dump = join(root, 'nereid.dump')
+    const bucketCopy = join(root, 'nereid-blobs')
+    const servers: ServerProcess[] = []
+    const stop = async (server: ServerProcess) => {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+    try {
+      await recreate()
+      const live = await startServerProcess(join(root, 'pg-live'), storage)
+      servers.push(live)
+      const credential = (
+        await runCli([
+          'admin',
+          'bootstrap',
+          '--workspace',
+          'team',
+          '--project',
+          'vision',
+          '--data',
+          join(root, 'pg-bootstrap'),
+          ...storage,
+        ])
+      ).stdout.trim()
+      const created = await call(live, 'POST', `${project}/objects`, { kind: 'run' }, credential)
+      const run = ((await created.json()) as { object: { id: string } }).object.id
+      const steps = Array.from({ length: 3_000 }, (_, i) => i)
+      await call(
+        live,
+        'POST',
+        `${project}/objects/${run}/operations`,
+        { operations: [{ op: 'appendFloats', path: 'loss', steps, values: steps }] },
+        credential,
+      )
+      await call(
+        live,
+        'PUT',
+        `${project}/objects/${run}/files?path=model&name=model.bin`,
+        fileBytes,
+        credential,
+      )
+
+      // 1. pg_dump while the instance runs; 2. then the bucket prefix (aws s3 sync).
+      await promisify(execFile)(postgresTool('pg_dump'), ['-Fc', '-d', databaseUrl, '-f', dump])
+      expect(await s3.download('nereid/', bucketCopy)).toBeGreaterThan(0)
+      await stop(servers.pop()!)
+
+      // Both lost.
+      await recreate()
+      await s3.deleteAll('nereid/')
+
+      // To restore: pg_restore, the files back into the prefix, start the instances.
+      await promisify(execFile)(postgresTool('pg_restore'), [
+        '--clean',
+        '--if-exists',
+        '-d',
+        databaseUrl,
+        dump,
+      ])
+      await s3.upload(bucketCopy, 'nereid/')
+      const restored = await startServerProcess(join(root, 'pg-restored'), storage)
+      servers.push(restored)
+      const page = (await (
+        await call(
+          restored,
+          'GET',
+          `${project}/objects/${run}/series?path=loss&limit=10000`,
+          undefined,
+          credential,
+        )
+      ).json()) as { total: number; steps: number[] }
+      expect(page.total).toBe(3_000)
+      expect(page.steps).toEqual(steps)
+      const file = await call(
+        restored,
+        'GET',
+        `${project}/objects/${run}/files?path=model`,
+        undefined,
+        credential,
+      )
+      expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.from(fileBytes))).toBe(true)
+    } finally {
+      for (const server of servers) await stop(server)
+      await admin.query(`drop database if exists ${database} with (force)`)
+      await admin.end()
+      await s3.stop()
+      await postgres.stop()
+    }
   })
 })

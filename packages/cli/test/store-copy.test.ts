@@ -2,14 +2,18 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { storeCopyCommand } from '../src/commands/store-copy.js'
 import { startTestPostgres } from '../../store/test/support/test-postgres.js'
 import { startTestS3 } from '../../store/test/support/test-s3.js'
 import { runCli, startServerProcess, type ServerProcess } from './support/server-process.js'
 
 // SQLite + a blob folder → PostgreSQL + a bucket → SQLite + a blob folder, each hop verified by
-// the command itself, and the data read back through a server at the end of each.
+// the command itself, and the data read back through a server at the end of each. Each test
+// runs a copy and a server process or two; on a loaded machine that takes a while.
+vi.setConfig({ testTimeout: 180_000 })
 const postgres = await startTestPostgres()
 const s3 = await startTestS3('copies')
 process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId
@@ -208,5 +212,25 @@ describe('nereid store copy', () => {
     } finally {
       await stop(server)
     }
+  })
+
+  it('draws a progress bar of rows and files on a terminal', async () => {
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: 100 })
+    let shown = ''
+    terminal.on('data', (chunk: Buffer) => (shown += chunk.toString()))
+    await storeCopyCommand(
+      { from: join(root, 'source'), to: join(root, 'on-a-terminal') },
+      terminal as unknown as NodeJS.WriteStream,
+    )
+    const frames = shown.split('\r\x1b[2K').map((frame) => frame.split('\n')[0]!)
+    expect(frames).toContainEqual(
+      expect.stringMatching(/^rows \[[=> ]{24}\] \d+% [\d,]+\/[\d,]+ rows/),
+    )
+    expect(frames).toContainEqual(
+      expect.stringMatching(/^files \[[=> ]{24}\] \d+% [\d,]+\/300,000 bytes/),
+    )
+    // One line per table is for logs; a terminal gets the bar instead.
+    expect(shown).not.toMatch(/^ {2}objects: /m)
+    expect(shown).toMatch(/every table's count and checksum and every file match\n$/)
   })
 })

@@ -3,13 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startTestPostgres } from '../../store/test/support/test-postgres.js'
 import { startTestS3 } from '../../store/test/support/test-s3.js'
 import { runCli, startServerProcess, type ServerProcess } from './support/server-process.js'
 
 // Two `nereid server` processes on one PostgreSQL database and one bucket (s3rver), and
-// clients that alternate between them, as behind a load balancer.
+// clients that alternate between them, as behind a load balancer. Each test makes hundreds of
+// requests through two processes and one database; on a loaded machine that takes a while.
+vi.setConfig({ testTimeout: 120_000 })
+
 const postgres = await startTestPostgres()
 const s3 = await startTestS3('two-instances')
 const database = `two_instances_${process.pid}`
@@ -219,5 +222,48 @@ describe('two server instances on one PostgreSQL and one bucket', () => {
     const session = await fetch(`${servers[1]!.url}/api/v1/auth/session`, { headers: { cookie } })
     expect(session.status).toBe(200)
     expect(((await session.json()) as { user: { username: string } }).user.username).toBe('admin')
+  })
+
+  it('honours an API token and its Neptune access token on either instance, and a revocation on both at once', async () => {
+    const created = await json<{ token: string; record: { id: string } }>(
+      await call(servers[0]!, 'POST', '/api/v1/tokens', { name: 'pipeline' }),
+    )
+    const as = (credential: string) => ({ authorization: `Bearer ${credential}` })
+    const read = (server: ServerProcess, credential: string) =>
+      fetch(`${server.url}${project}`, { headers: as(credential) })
+    expect((await read(servers[1]!, created.token)).status).toBe(200)
+    // The Neptune client trades its API token for a signed access token on one instance and
+    // sends it to whichever the balancer picks.
+    const exchanged = await fetch(`${servers[1]!.url}/api/backend/v1/authorization/oauth-token`, {
+      headers: { 'x-neptune-api-token': created.token },
+    })
+    const { accessToken } = await json<{ accessToken: string }>(exchanged)
+    expect((await read(servers[0]!, accessToken)).status).toBe(200)
+
+    await json(await call(servers[1]!, 'DELETE', `/api/v1/tokens/${created.record.id}`))
+    for (const server of servers) {
+      expect((await read(server, created.token)).status).toBe(401)
+      expect((await read(server, accessToken)).status).toBe(401)
+    }
+    expect((await read(servers[0]!, token)).status).toBe(200)
+  })
+
+  it('ends a session signed out on one instance on the other', async () => {
+    const login = await fetch(`${servers[1]!.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    })
+    const { csrfToken } = await json<{ csrfToken: string }>(login)
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const session = (server: ServerProcess) =>
+      fetch(`${server.url}/api/v1/auth/session`, { headers: { cookie } })
+    expect((await session(servers[0]!)).status).toBe(200)
+    const logout = await fetch(`${servers[0]!.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    })
+    expect(logout.status).toBe(200)
+    for (const server of servers) expect((await session(server)).status).toBe(401)
   })
 })

@@ -48,6 +48,8 @@ export function describeDatabase(dataDir: string, settings: StorageSettings = {}
  * fails here with one line saying so, before anything listens.
  */
 export async function openStore(dataDir: string, settings: StorageSettings = {}): Promise<Store> {
+  // A malformed blob URL is reported before the database is touched (created, migrated).
+  if (settings.blobUrl !== undefined) bucketOf(settings.blobUrl)
   const where = describeDatabase(dataDir, settings)
   let store: Store
   if (settings.databaseUrl !== undefined) {
@@ -105,14 +107,7 @@ export async function openBlobStore(
     await mkdir(folder, { recursive: true })
     return createLocalBlobStore(folder)
   }
-  let location: { bucket: string; prefix: string }
-  try {
-    location = parseS3Url(settings.blobUrl)
-  } catch (error) {
-    throw new Error(
-      `${(error as Error).message}; leave it unset for the blob folder in the data folder`,
-    )
-  }
+  const location = bucketOf(settings.blobUrl)
   const blobs = createS3BlobStore({
     ...location,
     ...(settings.s3Endpoint === undefined ? {} : { endpoint: settings.s3Endpoint }),
@@ -126,4 +121,14 @@ export async function openBlobStore(
     throw new Error(`cannot use the blob storage ${settings.blobUrl}: ${(error as Error).message}`)
   }
   return blobs
+}
+
+function bucketOf(blobUrl: string): { bucket: string; prefix: string } {
+  try {
+    return parseS3Url(blobUrl)
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}; leave it unset for the blob folder in the data folder`,
+    )
+  }
 }

@@ -210,3 +210,49 @@ describe('postgres: locks across instances', () => {
     })
   })
 })
+
+describe('postgres: background jobs across instances', () => {
+  it('lets one instance claim a round when several claim it at once', async () => {
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? first : second).jobs.claim('simultaneous', 50_000, 10_000),
+      ),
+    )
+    expect(claims.filter(Boolean)).toHaveLength(1)
+  })
+
+  it('runs each round of a periodic job once, on whichever instance gets there first', async () => {
+    // What every server's job timer does on each tick: take the job's lock without waiting,
+    // then claim the round; only the winner works.
+    const intervalMs = 100
+    const rounds: { instance: number; at: number }[] = []
+    let inside = 0
+    let most = 0
+    const tick = (store: Store, instance: number) =>
+      store.locks.tryRunExclusive('job:sweep', async () => {
+        const at = Date.now()
+        if (!(await store.jobs.claim('sweep', at, intervalMs))) return
+        inside++
+        most = Math.max(most, inside)
+        rounds.push({ instance, at })
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        inside--
+      })
+    const until = Date.now() + 1_500
+    await Promise.all(
+      [first, second].map(async (store, instance) => {
+        while (Date.now() < until) {
+          await tick(store, instance)
+          await new Promise((resolve) => setTimeout(resolve, 10 + instance * 3))
+        }
+      }),
+    )
+    expect(most).toBe(1)
+    expect(rounds.length).toBeGreaterThanOrEqual(3)
+    // Two instances ticking every ~10 ms would run it about 250 times without coordination.
+    expect(rounds.length).toBeLessThanOrEqual(1_500 / intervalMs + 1)
+    for (let i = 1; i < rounds.length; i++) {
+      expect(rounds[i]!.at - rounds[i - 1]!.at).toBeGreaterThanOrEqual(intervalMs)
+    }
+  })
+})

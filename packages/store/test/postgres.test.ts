@@ -24,7 +24,7 @@ const stores: Store[] = []
 
 afterAll(async () => {
   try {
-    await Promise.all(stores.map((store) => store.close()))
+    await retireStores()
     await admin.query(`drop schema if exists "${schema}" cascade`)
   } finally {
     await admin.end()
@@ -32,13 +32,25 @@ afterAll(async () => {
   }
 })
 
-async function emptyTables(): Promise<void> {
-  // A test that timed out may leave its store working; its sessions would hold the locks
-  // TRUNCATE waits for, and every later test would time out behind them.
+/**
+ * A test that timed out may leave its store working: its sessions would hold the locks
+ * TRUNCATE waits for, and its pool would reconnect and write into the next test's tables. So
+ * every earlier store is closed (no new query can start on it) and its sessions are ended (the
+ * queries in flight fail, which lets the close finish).
+ */
+async function retireStores(): Promise<void> {
+  const closing = Promise.all(stores.splice(0).map((store) => store.close().catch(() => {})))
   await admin.query(
     'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
     [applicationName],
   )
+  // A store whose work waits forever on something else than the database never finishes
+  // closing; its connections are gone all the same.
+  await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 10_000).unref())])
+}
+
+async function emptyTables(): Promise<void> {
+  await retireStores()
   const { rows } = await admin.query<{ name: string }>(
     `select tablename as name from pg_tables where schemaname = $1 and tablename not like 'nereid_migrations%'`,
     [schema],

@@ -1,22 +1,41 @@
 import { dataPaths } from '@nereid/server'
-import { createSqliteStore } from '@nereid/store'
+import { createPostgresStore, createSqliteStore, isPostgresUrl, redactUrl } from '@nereid/store'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { CommandError } from '../command-error.js'
 
-export async function dbMigrateCommand(options: { data: string }): Promise<void> {
-  const { database } = dataPaths(options.data)
-  await mkdir(dirname(database), { recursive: true })
-  const store = createSqliteStore({ filename: database })
+/**
+ * Applies pending migrations to the SQLite file of --data, or to the PostgreSQL database of
+ * --database-url (NEREID_DATABASE_URL), and lists what it did.
+ */
+export async function dbMigrateCommand(options: {
+  data: string
+  databaseUrl?: string
+}): Promise<void> {
+  let store
+  let where: string
+  if (options.databaseUrl !== undefined) {
+    where = redactUrl(options.databaseUrl)
+    if (!isPostgresUrl(options.databaseUrl))
+      throw new CommandError(
+        `the database URL must be postgres://user:password@host:5432/database (got "${where}")`,
+      )
+    store = createPostgresStore({ connectionString: options.databaseUrl, maxConnections: 2 })
+  } else {
+    const { database } = dataPaths(options.data)
+    where = database
+    await mkdir(dirname(database), { recursive: true })
+    store = createSqliteStore({ filename: database })
+  }
   try {
     const result = await store.migrate()
     for (const migration of result.results)
       process.stderr.write(`${migration.status.padEnd(11)} ${migration.name}\n`)
     if (result.error !== undefined)
       throw new CommandError(
-        `migration failed: ${String((result.error as Error).message ?? result.error)}`,
+        `migration of ${where} failed: ${String((result.error as Error).message ?? result.error)}`,
       )
-    if (result.results.length === 0) process.stderr.write(`${database} is up to date\n`)
+    if (result.results.length === 0) process.stderr.write(`${where} is up to date\n`)
   } finally {
     await store.close()
   }

@@ -35,7 +35,10 @@ export interface S3BlobStoreConfig {
   prefix?: string
   /** Service URL for S3-compatible storage (MinIO, Ceph, R2…); AWS when absent. */
   endpoint?: string
-  /** Default: AWS_REGION, else us-east-1 (most S3-compatible services ignore it). */
+  /**
+   * Default us-east-1 (most S3-compatible services ignore it). The CLI passes AWS_REGION or
+   * AWS_DEFAULT_REGION here; the store reads no environment of its own.
+   */
   region?: string
   /** `http://host/bucket/key` addressing, which most non-AWS services need. */
   forcePathStyle?: boolean
@@ -89,8 +92,7 @@ export function createS3BlobStore(config: S3BlobStoreConfig): S3BlobStore {
     throw new RangeError(`partSize must be at least ${MIN_PART_BYTES} bytes (got ${partSize})`)
   }
   const client = new S3Client({
-    region:
-      config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: config.region ?? 'us-east-1',
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
     forcePathStyle: config.forcePathStyle ?? false,

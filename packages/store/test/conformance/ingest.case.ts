@@ -332,7 +332,7 @@ export function defineIngestCases(context: ConformanceContext): void {
       )
       expect(again.results[0]).toEqual({ ok: true })
       await store.close()
-    }, 60_000)
+    }, 180_000)
 
     it('rejects writes beyond the storage limit and keeps what was accepted', async () => {
       const { store, project, run } = await setup()

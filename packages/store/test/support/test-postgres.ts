@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, rmSync } from 'node:fs'
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises'
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,6 +40,18 @@ export async function startTestPostgres(
   return startCluster(bin)
 }
 
+/**
+ * The path of a PostgreSQL client program (pg_dump, pg_restore) of the installed version;
+ * throws when PostgreSQL is not installed, saying how to install it.
+ */
+export function postgresTool(name: string): string {
+  const bin = findPostgresBinaries()
+  if (bin === null || !existsSync(join(bin, name))) {
+    throw new Error(`${name} is missing: install PostgreSQL (apt-get install postgresql)`)
+  }
+  return join(bin, name)
+}
+
 function findPostgresBinaries(): string | null {
   try {
     const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim()
@@ -67,8 +79,50 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** Whether a process with this id runs (signal 0 tests without sending anything). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Clusters whose test process is gone. A worker that vitest kills outright (a teardown past
+ * its timeout) runs no exit handler, and its server would run on forever; the next start
+ * stops it (SIGQUIT: immediate shutdown) and removes its folder. Only folders this helper
+ * made, with the id of the process that made them, are touched.
+ */
+function stopOrphanedClusters(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('nereid-pg-')) continue
+    const dir = join(tmpdir(), name)
+    let owner: number
+    let server: number
+    try {
+      owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'))
+      server = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0])
+    } catch {
+      continue
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || isRunning(owner)) continue
+    if (Number.isInteger(server) && server > 0 && isRunning(server)) {
+      try {
+        process.kill(server, 'SIGQUIT')
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 async function startCluster(bin: string): Promise<TestPostgres> {
+  stopOrphanedClusters()
   const dir = await mkdtemp(join(tmpdir(), 'nereid-pg-'))
+  await writeFile(join(dir, 'owner.pid'), String(process.pid))
   // PostgreSQL refuses to run as root: run it as the `postgres` system user then (spawned
   // with that uid directly, so signals reach the server and not a wrapper such as runuser).
   const owner =

@@ -1,5 +1,8 @@
 export interface PostgresStoreConfig {
-  /** `postgres://user:password@host:port/database?sslmode=require`, as libpq and `pg` read it. */
+  /**
+   * `postgres://user:password@host:port/database`, as `pg` reads it: `?sslmode=verify-full`
+   * (with `sslrootcert=` for a private CA) or `?sslmode=no-verify` for TLS.
+   */
   connectionString: string
   /**
    * Schema that holds Nereid's tables; created by `migrate()` when missing. Default: the
