@@ -53,9 +53,13 @@ export async function freePort() {
 export async function startServer(dataDir, env = {}) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  // Node flags for the server, to profile it: NEREID_BENCH_SERVER_NODE_ARGS='--cpu-prof
+  // --cpu-prof-dir=DIR' (V8 profiles) or '--perf-basic-prof' (JS names for Linux perf).
+  const nodeArgs = (process.env.NEREID_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       CLI,
       'server',
       '--port',

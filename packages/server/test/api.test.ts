@@ -164,6 +164,12 @@ describe('native API', () => {
     expect(page.json().total).toBe(3)
   })
 
+  it('acknowledges no sequence number for a batch sent without a writer', async () => {
+    const run = await newRun()
+    const answer = await ops(run.id, [{ op: 'assignInt', path: 'epochs', value: 3 }])
+    expect(answer.json()).toEqual({ results: [{ ok: true }], acknowledgedSeq: null })
+  })
+
   it('rejects malformed JSON and explains the problem', async () => {
     const run = await newRun()
     const response = await t.call({

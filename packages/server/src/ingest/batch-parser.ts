@@ -30,6 +30,7 @@ export class BatchParser {
     for (let i = 0; i < count; i++) this.#workers.push(this.#spawn(script))
   }
 
+  /** Large bodies are handed over to a worker: the caller must not use `bytes` afterwards. */
   async parse(bytes: Buffer): Promise<ParsedBatch> {
     if (this.#workers.length === 0 || bytes.byteLength < WORKER_THRESHOLD_BYTES || this.#closed) {
       return fromWire(parseBatchBytes(bytes).result)
@@ -38,7 +39,13 @@ export class BatchParser {
     const worker = this.#workers[id % this.#workers.length]!
     return new Promise<ParsedBatch>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, worker })
-      worker.postMessage({ id, bytes })
+      // A body that owns its whole memory (Fastify copies every body into a buffer of its own)
+      // moves to the worker instead of being copied; the caller never reads it again.
+      const owned =
+        bytes.byteOffset === 0 &&
+        bytes.byteLength === bytes.buffer.byteLength &&
+        bytes.buffer instanceof ArrayBuffer
+      worker.postMessage({ id, bytes }, owned ? [bytes.buffer] : [])
     })
   }
 

@@ -14,6 +14,7 @@ import {
   computeBlockStats,
   decodeBlock,
   encodeFileBlock,
+  type DecodedBlock,
   encodeFloatBlock,
   encodeStringBlock,
   summarize,
@@ -136,6 +137,8 @@ export async function applyAppend(state: BatchState, operation: Append): Promise
     position.tailCount,
     Number(series.id),
   )
+  // Kept only once the series row describes it (see TailBlockCache).
+  state.tails?.remember(Number(series.id), position.nextBlock - 1, position.tail)
   await writeFieldRow(state, handle, {
     ...fieldValues,
     bytes: Number(handle.row.bytes) + pointBytes,
@@ -153,6 +156,7 @@ export async function applyClearSeries(
   if (type === 'fileSeries')
     await releaseBlobs(state.trx, await fileSeriesHashes(state.trx, Number(series.id)))
   await deleteSeriesData(state.trx, Number(series.id))
+  state.tails?.forget(Number(series.id))
   await state.trx
     .updateTable('series')
     .set({
@@ -250,6 +254,7 @@ function resolveSteps(path: string, given: Float64Array, lastStep: number | null
 /**
  * Appends points to the block store: into the tail block while the whole append fits there
  * (small appends coalesce), otherwise into new blocks of at most BLOCK_CAPACITY points.
+ * Returns the new position and the tail block as now stored.
  */
 async function writeBlocks(
   state: BatchState,
@@ -258,36 +263,49 @@ async function writeBlocks(
   steps: Float64Array,
   timestamps: Float64Array,
   values: Float64Array | string[] | FileInfo[],
-): Promise<{ nextBlock: number; tailCount: number }> {
+): Promise<{ nextBlock: number; tailCount: number; tail: DecodedBlock }> {
   const seriesId = Number(series.id)
   let nextBlock = Number(series.next_block)
   let tailCount = Number(series.tail_count)
   const count = steps.length
   let start = 0
+  let tail: Columns | undefined
 
   if (nextBlock > 0 && tailCount > 0 && tailCount + count <= BLOCK_CAPACITY) {
     const tailNo = nextBlock - 1
-    const tail = (await selectBlock(state.trx, seriesId, tailNo)).rows[0]
-    if (!tail) throw new Error(`series ${seriesId} lacks its tail block ${tailNo}`)
-    const decoded = decodeBlock(tail.payload)
-    const merged = mergeColumns(decoded, steps, timestamps, values)
-    await writeBlock(state, seriesId, tailNo, type, merged, true)
-    tailCount = merged.steps.length
+    const stored =
+      state.tails?.get(seriesId, {
+        blockNo: tailNo,
+        count: tailCount,
+        lastStep: series.last_step,
+        lastTs: series.last_ts,
+      }) ?? (await readTail(state, seriesId, tailNo))
+    tail = mergeColumns(stored, steps, timestamps, values)
+    await writeBlock(state, seriesId, tailNo, type, tail, true)
+    tailCount = tail.steps.length
     start = count
   }
   while (start < count) {
     const end = Math.min(count, start + BLOCK_CAPACITY)
-    const columns = {
-      steps: steps.subarray(start, end),
-      timestamps: timestamps.subarray(start, end),
+    // The last block is copied: kept as the cached tail, it must not pin the whole operation.
+    const cut = end === count ? 'slice' : 'subarray'
+    tail = {
+      steps: steps[cut](start, end),
+      timestamps: timestamps[cut](start, end),
       values: values.slice(start, end) as Float64Array | string[] | FileInfo[],
     }
-    await writeBlock(state, seriesId, nextBlock, type, columns, false)
+    await writeBlock(state, seriesId, nextBlock, type, tail, false)
     nextBlock++
     tailCount = end - start
     start = end
   }
-  return { nextBlock, tailCount }
+  return { nextBlock, tailCount, tail: { type, ...tail! } as DecodedBlock }
+}
+
+async function readTail(state: BatchState, seriesId: number, blockNo: number) {
+  const row = (await selectBlock(state.trx, seriesId, blockNo)).rows[0]
+  if (!row) throw new Error(`series ${seriesId} lacks its tail block ${blockNo}`)
+  return decodeBlock(row.payload)
 }
 
 interface Columns {

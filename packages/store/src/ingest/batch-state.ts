@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Database, ObjectsTable } from '../database.js'
 import type { PathSession } from '../queries/path-registry.js'
+import type { TailBlockCache } from './tail-block-cache.js'
 
 export type ByteKind = 'fields' | 'series' | 'files'
 
@@ -31,6 +32,8 @@ export class BatchState {
   readonly object: ObjectsTable
   readonly project: BatchProject
   readonly now: number
+  /** Decoded tail blocks of series, where this store keeps them (one writer process). */
+  readonly tails: TailBlockCache | null
   #operation: Deltas = zero()
   #batch: Deltas = zero()
   #changed = false
@@ -41,12 +44,14 @@ export class BatchState {
     object: ObjectsTable,
     project: BatchProject,
     now: number,
+    tails: TailBlockCache | null = null,
   ) {
     this.trx = trx
     this.paths = paths
     this.object = object
     this.project = project
     this.now = now
+    this.tails = tails
   }
 
   get objectId(): string {

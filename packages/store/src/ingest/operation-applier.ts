@@ -1,8 +1,9 @@
 import { isNereidError, NereidError, QuotaExceededError, type Operation } from '@nereid/core'
 import type { Transaction } from 'kysely'
 import type { Database } from '../database.js'
+import type { PathSession } from '../queries/path-registry.js'
 import { inTransaction, type StoreContext } from '../store-context.js'
-import type { BatchResult, Ingest, OperationResult } from '../store.js'
+import type { BatchResult, Ingest, OperationBatch, OperationResult } from '../store.js'
 import {
   applyAssign,
   applyAssignArtifact,
@@ -17,6 +18,8 @@ import { applyAppend, applyClearSeries, applyConfigFloatSeries } from './apply-s
 import { computeArtifactHash } from './artifact-hash.js'
 import { putArtifact } from '../queries/artifacts.js'
 import { BatchState } from './batch-state.js'
+import { GroupCommitter, type ApplyInTransaction } from './group-commit.js'
+import { TailBlockCache } from './tail-block-cache.js'
 import {
   addBatchUsage,
   finishObject,
@@ -34,102 +37,120 @@ import {
  * The one operation applier (DESIGN §2). Every writer — native API, Neptune protocol, offline
  * import — reaches storage through `applyBatch`. Each operation runs inside a savepoint, so a
  * rejected operation leaves nothing behind while the rest of the batch is applied; the batch
- * commits as one transaction before the caller acknowledges it.
+ * commits in one transaction (on SQLite possibly shared with batches that arrived with it,
+ * group-commit.ts) before the caller acknowledges it.
  */
 export function createIngest(context: StoreContext): Ingest {
-  return {
-    async applyBatch(objectId, batch, { now }) {
-      const selectTarget = context.adapter.lockRowsForUpdate
-        ? selectBatchTargetForUpdate
-        : selectBatchTarget
-      return inTransaction(context, async (trx, paths): Promise<BatchResult> => {
-        const object = (await selectTarget(trx, objectId)).rows[0]
-        if (!object) {
-          throw new NereidError('OBJECT_NOT_FOUND', `object ${objectId} not found`, { objectId })
-        }
-        const project = {
-          id: object.project_id,
-          key: object.project_key,
-          storageLimitBytes:
-            object.project_storage_limit_bytes === null
-              ? null
-              : Number(object.project_storage_limit_bytes),
-        }
-        const limit = project.storageLimitBytes
-        const used =
-          limit === null
-            ? 0
-            : Number((await selectProjectBytes(trx, project.id)).rows[0]?.total ?? 0)
-
-        const writer = batch.writer
-        const firstSeq = batch.seq
-        let lastSeq: number | null = null
-        if (writer !== undefined && firstSeq !== undefined) {
-          const position = (await selectWriterPosition(trx, objectId, writer)).rows[0]
-          lastSeq = position ? Number(position.last_seq) : 0
-        }
-
-        const state = new BatchState(trx, paths, object, project, now)
-        const results: OperationResult[] = []
-        for (let i = 0; i < batch.operations.length; i++) {
-          const operation = batch.operations[i]!
-          if (lastSeq !== null && firstSeq! + i <= lastSeq) {
-            results.push({ ok: true, duplicate: true })
-            continue
-          }
-          if (operation.kind === 'invalid') {
-            results.push(failure(operation.error))
-            continue
-          }
-          if (object.trashed_at !== null) {
-            results.push(
-              failure(
-                new NereidError(
-                  'READ_ONLY_OBJECT',
-                  `${object.short_id} is in the trash; restore it before writing to it`,
-                ),
-              ),
-            )
-            continue
-          }
-          // Interned before the savepoint: a path row rolled back with a failed operation would
-          // leave a cached id pointing at nothing.
-          await paths.intern(project.id, operation.path)
-          await savepoint(trx)
-          try {
-            await dispatch(state, operation)
-            if (
-              limit !== null &&
-              state.operationBytes > 0 &&
-              used + state.batchBytes + state.operationBytes > limit
-            ) {
-              throw new QuotaExceededError(
-                `project ${project.key} is over its storage limit of ${limit} bytes; "${operation.path}" was not written. Free space or raise the limit.`,
-                { path: operation.path, limitBytes: limit, usedBytes: used + state.batchBytes },
-              )
-            }
-            await releaseSavepoint(trx)
-            state.commitOperation()
-            results.push({ ok: true })
-          } catch (error) {
-            await rollbackToSavepoint(trx)
-            await releaseSavepoint(trx)
-            state.abortOperation()
-            if (!isNereidError(error)) throw error
-            results.push(failure(error))
-          }
-        }
-
-        await finishBatch(trx, state)
-        let acknowledgedSeq: number | null = null
-        if (writer !== undefined && firstSeq !== undefined && lastSeq !== null) {
-          acknowledgedSeq = Math.max(lastSeq, firstSeq + batch.operations.length - 1)
-          await upsertWriterPosition(trx, objectId, writer, acknowledgedSeq, now)
-        }
-        return { results, acknowledgedSeq }
-      })
-    },
+  const selectTarget = context.adapter.lockRowsForUpdate
+    ? selectBatchTargetForUpdate
+    : selectBatchTarget
+  // Other processes may rewrite a series behind a cached tail where writers run in parallel.
+  const tails = context.adapter.supportsConcurrentWriters ? null : new TailBlockCache()
+  const apply: ApplyInTransaction = (trx, paths, objectId, batch, now) =>
+    applyBatchIn(trx, paths, { selectTarget, tails }, objectId, batch, now)
+  // With one writer (SQLite), batches that arrive together share a transaction: the commit is
+  // the most expensive statement of a batch. Where writers run in parallel (PostgreSQL), each
+  // batch keeps its own transaction and connection.
+  if (!context.adapter.supportsConcurrentWriters) {
+    const committer = new GroupCommitter(context, apply)
+    return { applyBatch: (objectId, batch, { now }) => committer.submit(objectId, batch, now) }
   }
+  return {
+    applyBatch: (objectId, batch, { now }) =>
+      inTransaction(context, (trx, paths) => apply(trx, paths, objectId, batch, now)),
+  }
+}
+
+async function applyBatchIn(
+  trx: Transaction<Database>,
+  paths: PathSession,
+  { selectTarget, tails }: { selectTarget: typeof selectBatchTarget; tails: TailBlockCache | null },
+  objectId: string,
+  batch: OperationBatch,
+  now: number,
+): Promise<BatchResult> {
+  const object = (await selectTarget(trx, objectId)).rows[0]
+  if (!object) {
+    throw new NereidError('OBJECT_NOT_FOUND', `object ${objectId} not found`, { objectId })
+  }
+  const project = {
+    id: object.project_id,
+    key: object.project_key,
+    storageLimitBytes:
+      object.project_storage_limit_bytes === null
+        ? null
+        : Number(object.project_storage_limit_bytes),
+  }
+  const limit = project.storageLimitBytes
+  const used =
+    limit === null ? 0 : Number((await selectProjectBytes(trx, project.id)).rows[0]?.total ?? 0)
+
+  const writer = batch.writer
+  const firstSeq = batch.seq
+  let lastSeq: number | null = null
+  if (writer !== undefined && firstSeq !== undefined) {
+    const position = (await selectWriterPosition(trx, objectId, writer)).rows[0]
+    lastSeq = position ? Number(position.last_seq) : 0
+  }
+
+  const state = new BatchState(trx, paths, object, project, now, tails)
+  const results: OperationResult[] = []
+  for (let i = 0; i < batch.operations.length; i++) {
+    const operation = batch.operations[i]!
+    if (lastSeq !== null && firstSeq! + i <= lastSeq) {
+      results.push({ ok: true, duplicate: true })
+      continue
+    }
+    if (operation.kind === 'invalid') {
+      results.push(failure(operation.error))
+      continue
+    }
+    if (object.trashed_at !== null) {
+      results.push(
+        failure(
+          new NereidError(
+            'READ_ONLY_OBJECT',
+            `${object.short_id} is in the trash; restore it before writing to it`,
+          ),
+        ),
+      )
+      continue
+    }
+    // Interned before the savepoint: a path row rolled back with a failed operation would
+    // leave a cached id pointing at nothing.
+    await paths.intern(project.id, operation.path)
+    await savepoint(trx)
+    try {
+      await dispatch(state, operation)
+      if (
+        limit !== null &&
+        state.operationBytes > 0 &&
+        used + state.batchBytes + state.operationBytes > limit
+      ) {
+        throw new QuotaExceededError(
+          `project ${project.key} is over its storage limit of ${limit} bytes; "${operation.path}" was not written. Free space or raise the limit.`,
+          { path: operation.path, limitBytes: limit, usedBytes: used + state.batchBytes },
+        )
+      }
+      await releaseSavepoint(trx)
+      state.commitOperation()
+      results.push({ ok: true })
+    } catch (error) {
+      await rollbackToSavepoint(trx)
+      await releaseSavepoint(trx)
+      state.abortOperation()
+      if (!isNereidError(error)) throw error
+      results.push(failure(error))
+    }
+  }
+
+  await finishBatch(trx, state)
+  let acknowledgedSeq: number | null = null
+  if (writer !== undefined && firstSeq !== undefined && lastSeq !== null) {
+    acknowledgedSeq = Math.max(lastSeq, firstSeq + batch.operations.length - 1)
+    await upsertWriterPosition(trx, objectId, writer, acknowledgedSeq, now)
+  }
+  return { results, acknowledgedSeq }
 }
 
 async function dispatch(state: BatchState, operation: Operation): Promise<void> {

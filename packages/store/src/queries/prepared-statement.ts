@@ -1,5 +1,7 @@
 import {
-  CompiledQuery,
+  createQueryId,
+  RawNode,
+  type CompiledQuery,
   type Kysely,
   type QueryResult,
   type RawBuilder,
@@ -8,6 +10,22 @@ import {
 import type { Database } from '../database.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
+
+/** Runs one compiled statement synchronously, as the driver's connection would. */
+export type DirectRunner = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>
+
+const directRunners = new WeakMap<object, DirectRunner>()
+
+/**
+ * For a database whose driver runs every statement synchronously on its one connection
+ * (better-sqlite3): prepared statements inside a transaction then skip Kysely's connection
+ * plumbing, several promise hops per statement that cost more than the small statements of an
+ * ingested batch. Only inside a transaction, which holds that connection until it ends: no
+ * other statement can be running on it.
+ */
+export function registerDirectRunner(db: Kysely<Database>, run: DirectRunner): void {
+  directRunners.set(db.getExecutor().adapter, run)
+}
 
 /**
  * A fixed-shape SQL statement for hot paths. Building a query with Kysely's builder costs
@@ -22,33 +40,40 @@ type Executor = Kysely<Database> | Transaction<Database>
 export function preparedStatement<A extends unknown[], R = unknown>(
   build: (...args: A) => RawBuilder<R>,
 ): (executor: Executor, ...args: A) => Promise<QueryResult<R>> {
-  const texts = new WeakMap<object, string>()
+  const compiledByAdapter = new WeakMap<object, { sql: string; query: RawNode }>()
   return (executor, ...args) => {
-    const template = build(...args)
     const key = executor.getExecutor().adapter
-    let text = texts.get(key)
-    let parameters: readonly unknown[]
-    if (text === undefined) {
-      const compiled = template.compile(executor)
-      checkParameters(compiled.parameters, args)
-      text = compiled.sql
-      texts.set(key, text)
-      parameters = compiled.parameters
-    } else {
-      parameters = parametersOf(args)
+    let compiled = compiledByAdapter.get(key)
+    if (compiled === undefined) {
+      const first = build(...args).compile(executor)
+      checkParameters(first.parameters, args)
+      compiled = { sql: first.sql, query: RawNode.createWithSql(first.sql) }
+      compiledByAdapter.set(key, compiled)
     }
-    return executor.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]))
+    // Neither the template nor a new syntax node is built again: on a hot path those cost more
+    // than running the statement. The arguments are the parameters (checked on first compile).
+    const direct = executor.isTransaction ? directRunners.get(key) : undefined
+    if (direct !== undefined) {
+      try {
+        return Promise.resolve(direct(compiled.sql, args) as QueryResult<R>)
+      } catch (error) {
+        return Promise.reject(error as Error)
+      }
+    }
+    const query: CompiledQuery<R> = {
+      sql: compiled.sql,
+      query: compiled.query,
+      parameters: args,
+      queryId: createQueryId(),
+    }
+    return executor.executeQuery<R>(query)
   }
 }
 
 /**
- * The template's parameters are exactly the arguments in order, each used once: that is the
+ * The template's parameters must be exactly the arguments in order, each used once: that is the
  * contract of a prepared statement's `build` function, checked on first compile.
  */
-function parametersOf(args: unknown[]): readonly unknown[] {
-  return args
-}
-
 function checkParameters(parameters: readonly unknown[], args: unknown[]): void {
   if (
     parameters.length !== args.length ||

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, type QueryResult } from 'kysely'
 import type { Database as Schema } from '../../database.js'
 import { createKyselyStore } from '../../kysely-store.js'
+import { registerDirectRunner } from '../../queries/prepared-statement.js'
 import type { Store } from '../../store.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 
@@ -38,9 +39,12 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     handle = database
     return database
   }
+  let connection: StatementCache | undefined
+  const connect = (): StatementCache => (connection ??= withStatementCache(open()))
   const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: async () => withStatementCache(open()) }),
+    dialect: new SqliteDialect({ database: async () => connect() }),
   })
+  registerDirectRunner(db, (sql, parameters) => runStatement(connect().prepare(sql), parameters))
   return createKyselyStore({
     db,
     adapter: sqliteAdapter,
@@ -64,6 +68,18 @@ function compiledPattern(pattern: string): RegExp {
   }
   return compiled
 }
+
+/** What Kysely's SQLite connection does with a statement, without its promise wrapping. */
+function runStatement(
+  statement: Database.Statement,
+  parameters: readonly unknown[],
+): QueryResult<unknown> {
+  if (statement.reader) return { rows: statement.all(parameters) }
+  const { changes, lastInsertRowid } = statement.run(parameters)
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] }
+}
+
+type StatementCache = ReturnType<typeof withStatementCache>
 
 /**
  * Kysely prepares every statement anew, and preparing costs about as much as running a small
