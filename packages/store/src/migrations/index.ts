@@ -7,6 +7,8 @@ import * as neptune from './0004-neptune.js'
 import * as importSources from './0005-import-sources.js'
 import * as notebooks from './0005-notebooks.js'
 import * as jobRuns from './0006-job-runs.js'
+import * as searchOrder from './0007-search-order.js'
+import * as blockSummaries from './0008-block-summaries.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void>
@@ -21,4 +23,6 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '0005-import-sources': importSources,
   '0005-notebooks': notebooks,
   '0006-job-runs': jobRuns,
+  '0007-search-order': searchOrder,
+  '0008-block-summaries': blockSummaries,
 }

@@ -1,4 +1,4 @@
-import { LIMITS, ValidationError, type ProjectVisibility } from '@nereid/core'
+import { LIMITS, OBJECT_KINDS, ValidationError, type ProjectVisibility } from '@nereid/core'
 import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely'
 import type { Database, ObjectsTable } from '../database.js'
 import { loadObjectFields } from '../queries/field-reader.js'
@@ -16,6 +16,14 @@ import {
   type Predicate,
   type SortPlan,
 } from './compile-query.js'
+import { CountCache } from './count-cache.js'
+
+/** Counts of 10,000 and more are reused for 2 s (see CountCache). */
+const LARGE_COUNT = 10_000
+const COUNT_CACHE = { ttlMs: 2_000, maxEntries: 256 }
+
+/** How far back from a page's start its field order looks for the first key of a tie. */
+const KEY_WINDOW = 64
 
 /**
  * Runs-table search: NQL filter, sort, count and one page of objects with their fields.
@@ -27,12 +35,19 @@ import {
  * How the page is read depends on how many objects match (see `SearchStatements.run`):
  * walking the sort field's index until the page is full is fastest when many match; starting
  * from the most selective condition's index and sorting the matches when few do.
+ *
+ * A deep page costs little more than the first when nothing filters it: the default order
+ * (created_at) and sys/id are read from indexes that hold the whole order of the objects not
+ * in the trash (migration 0007), so skipping reads no table row; a field order finds where
+ * the page starts from the field's index alone (`#keyStart`). Large counts are reused for a
+ * moment (`CountCache`). A filtered deep page still tests the filter on every object it skips.
  */
 export function createSearchStore(context: StoreContext): SearchStore {
   const { db, adapter } = context
+  const counts = new CountCache<Counts>(COUNT_CACHE)
 
   return {
-    async query(projectId, request, _clock): Promise<SearchResult> {
+    async query(projectId, request, clock): Promise<SearchResult> {
       checkPaging(request)
       const project = await db
         .selectFrom('projects')
@@ -54,7 +69,8 @@ export function createSearchStore(context: StoreContext): SearchStore {
       }
       const filter = compileFilter(request.query, env)
       if (filter.predicate === false) return { total: 0, rows: [] }
-      const statements = new SearchStatements(db, adapter.maxParamsPerStatement, {
+      const statements = new SearchStatements(db, adapter.maxParamsPerStatement, counts, {
+        now: clock.now,
         projectId,
         kinds: request.kinds,
         includeTrashed: request.includeTrashed === true || mentioned.includes('sys/trashed'),
@@ -103,6 +119,7 @@ async function lookupPaths(
 }
 
 interface SearchShape {
+  now: number
   projectId: string
   kinds: readonly string[]
   includeTrashed: boolean
@@ -111,6 +128,8 @@ interface SearchShape {
 }
 
 type ObjectRow = Selectable<ObjectsTable>
+type Estimate = { driven: number; objects: number; total: number | null }
+type Counts = number | Estimate
 type Source = { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> }
 
 /**
@@ -123,13 +142,20 @@ type Source = { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> }
 class SearchStatements {
   readonly #db: Kysely<Database>
   readonly #maxParams: number
+  readonly #counts: CountCache<Counts>
   readonly #shape: SearchShape
   readonly #scope: RawBuilder<SqlBool>
   readonly #direction: RawBuilder<unknown>
 
-  constructor(db: Kysely<Database>, maxParams: number, shape: SearchShape) {
+  constructor(
+    db: Kysely<Database>,
+    maxParams: number,
+    counts: CountCache<Counts>,
+    shape: SearchShape,
+  ) {
     this.#db = db
     this.#maxParams = maxParams
+    this.#counts = counts
     this.#shape = shape
     const trashed = shape.includeTrashed ? sql`` : sql` and o.trashed_at is null`
     const kinds = sql.join([...shape.kinds])
@@ -159,10 +185,12 @@ class SearchStatements {
     total ??= await this.#count()
     if (total === 0 || limit === 0 || offset >= total) return { total, rows: [] }
     // Without a driver, reading the matches means reading all N objects: more than walking
-    // the order as soon as the page ends before the last match.
+    // the order as soon as the page ends before the last match. Unfiltered, a field order
+    // finds where any page starts from the field's index alone, so it is walked to the end.
+    const keyset = sort.kind === 'field' && sort.types === null && filter.predicate === true
     const inOrder =
       ordered &&
-      total > window &&
+      (total > window || keyset) &&
       (estimate === null || window * estimate.objects < total * (estimate.driven + total))
     if (!inOrder) return { total, rows: await this.#sortedMatches(limit, offset, false) }
     if (sort.kind !== 'field') {
@@ -176,10 +204,20 @@ class SearchStatements {
 
   async #count(): Promise<number> {
     const { from, where } = this.#matching()
-    const rows = await this.#run<{ total: number | string }>(
-      sql`select count(*) as total from ${from} where ${where}`,
-    )
-    return Number(rows[0]?.total ?? 0)
+    const statement = sql`select count(*) as total from ${from} where ${where}`
+    const key = this.#key(statement)
+    const cached = this.#counts.get(key, this.#shape.now)
+    if (typeof cached === 'number') return cached
+    const rows = await this.#run<{ total: number | string }>(statement)
+    const total = Number(rows[0]?.total ?? 0)
+    if (total >= LARGE_COUNT) this.#counts.set(key, total, this.#shape.now)
+    return total
+  }
+
+  /** What identifies a count: its statement and parameters. */
+  #key(statement: RawBuilder<unknown>): string {
+    const compiled = statement.compile(this.#db)
+    return `${compiled.sql}\n${JSON.stringify(compiled.parameters)}`
   }
 
   /**
@@ -189,7 +227,7 @@ class SearchStatements {
    * the project, so the total is the driver's rows less those of objects out of scope (other
    * kinds, trashed), which are few.
    */
-  async #estimate(): Promise<{ driven: number; objects: number; total: number | null }> {
+  async #estimate(): Promise<Estimate> {
     const { filter, projectId, includeTrashed } = this.#shape
     const driver = filter.driver!
     const kinds = sql.join([...this.#shape.kinds])
@@ -202,17 +240,22 @@ class SearchStatements {
       const matches = sql`exists (select 1 from ${driver.from} where d.object_id = o.id and ${driver.where})`
       excluded = sql`(select count(*) from objects o where o.project_id = ${projectId} and ${out} and ${matches})`
     }
-    const rows = await this.#run<Record<'driven' | 'objects' | 'excluded', number | string | null>>(
-      sql`select ${driven} as driven, ${objects} as objects, ${excluded} as excluded`,
-    )
+    const statement = sql`select ${driven} as driven, ${objects} as objects, ${excluded} as excluded`
+    const key = this.#key(statement)
+    const cached = this.#counts.get(key, this.#shape.now)
+    if (cached !== undefined && typeof cached !== 'number') return cached
+    const rows =
+      await this.#run<Record<'driven' | 'objects' | 'excluded', number | string | null>>(statement)
     const row = rows[0]
     const count = Number(row?.driven ?? 0)
-    return {
+    const estimate = {
       driven: count,
       objects: Number(row?.objects ?? 0),
       total:
         row?.excluded === null || row?.excluded === undefined ? null : count - Number(row.excluded),
     }
+    if (count >= LARGE_COUNT) this.#counts.set(key, estimate, this.#shape.now)
+    return estimate
   }
 
   /** The matching objects: from the driver's index when there is one, else from `objects`. */
@@ -288,21 +331,32 @@ class SearchStatements {
     const column = sql.ref(`sf.${sort.column}`)
     const types = typeTest('sf', sort.types)
     const keyed = sql<SqlBool>`sf.path_id = ${sort.pathId} and ${column} is not null${types}`
-    const where = this.#where([
-      keyed,
-      sql<SqlBool>`o.id = sf.object_id`,
-      this.#shape.filter.predicate,
-    ])
-    const order = sql.join([sql`${column} ${this.#direction}`, ...this.#tieBreakers()], sql`, `)
-    const rows = await this.#run<ObjectRow>(
-      sql`select o.* from fields sf cross join objects o where ${where} order by ${order} limit ${limit} offset ${offset}`,
-    )
-    if (rows.length === limit) return rows
+    const ordered = (bound: Predicate): RawBuilder<SqlBool> =>
+      this.#where([keyed, bound, sql<SqlBool>`o.id = sf.object_id`, this.#shape.filter.predicate])
+    const start =
+      sort.types === null && this.#shape.filter.predicate === true && offset > 0
+        ? await this.#keyStart(sort, offset)
+        : null
 
-    let keyedTotal = offset + rows.length
-    if (rows.length === 0 && offset > 0) {
+    let rows: ObjectRow[] = []
+    let keyedTotal: number
+    if (start !== null && 'keyed' in start) {
+      keyedTotal = start.keyed
+    } else {
+      const from =
+        start === null
+          ? true
+          : sql<SqlBool>`${column} ${sql.raw(sort.direction === 'desc' ? '<=' : '>=')} ${start.key}`
+      const order = sql.join([sql`${column} ${this.#direction}`, ...this.#tieBreakers()], sql`, `)
+      rows = await this.#run<ObjectRow>(
+        sql`select o.* from fields sf cross join objects o where ${ordered(from)} order by ${order} limit ${limit} offset ${offset - (start?.before ?? 0)}`,
+      )
+      if (rows.length === limit) return rows
+      keyedTotal = offset + rows.length
+    }
+    if (rows.length === 0 && offset > 0 && !(start !== null && 'keyed' in start)) {
       const counted = await this.#run<{ total: number | string }>(
-        sql`select count(*) as total from fields sf cross join objects o where ${where}`,
+        sql`select count(*) as total from fields sf cross join objects o where ${ordered(true)}`,
       )
       keyedTotal = Number(counted[0]?.total ?? 0)
     }
@@ -315,6 +369,87 @@ class SearchStatements {
       ),
     )
     return [...rows, ...missing]
+  }
+
+  /**
+   * Where a page of an unfiltered field order starts, from the field's index alone, so that a
+   * deep page does not read every object it skips: `key`, the sort key of the object at
+   * `offset`, and `before`, how many objects in the search have a key that sorts before it
+   * (the page is then the objects from `key` on, less the first `offset - before`). When the
+   * index holds no more than `offset` keys, `keyed` is how many objects in the search have one.
+   *
+   * The index also holds the keys of objects the search leaves out (other kinds, trashed
+   * ones): they can only move the key at `offset` later in the order, never past the page's
+   * first object, and the few that sort before it are counted and subtracted.
+   */
+  async #keyStart(
+    sort: Extract<SortPlan, { kind: 'field' }>,
+    offset: number,
+  ): Promise<{ key: number | string; before: number } | { keyed: number }> {
+    const column = sql.ref(`sf.${sort.column}`)
+    const keyed = sql<SqlBool>`sf.path_id = ${sort.pathId} and ${column} is not null`
+    const first = Math.max(0, offset - KEY_WINDOW)
+    const keys = await this.#run<{ k: number | string }>(
+      sql`select ${column} as k from fields sf where ${keyed} order by ${column} ${this.#direction} limit ${offset - first + 1} offset ${first}`,
+    )
+    const last = keys.at(-1)
+    if (last === undefined || keys.length < offset - first + 1) {
+      let indexed = first + keys.length
+      if (keys.length === 0 && first > 0) {
+        const counted = await this.#run<{ total: number | string }>(
+          sql`select count(*) as total from fields sf where ${keyed}`,
+        )
+        indexed = Number(counted[0]?.total ?? 0)
+      }
+      return { keyed: indexed - (await this.#outOfScopeKeys(sort, null)) }
+    }
+    const key = last.k
+    const tie = keys.findIndex((row) => Object.is(row.k, key))
+    let before = first + tie
+    if (tie < 0 || (tie === 0 && first > 0)) {
+      // A tie longer than the window: count the keys before it.
+      const counted = await this.#run<{ total: number | string }>(
+        sql`select count(*) as total from fields sf where ${keyed} and ${this.#before(column, key)}`,
+      )
+      before = Number(counted[0]?.total ?? 0)
+    }
+    return { key, before: before - (await this.#outOfScopeKeys(sort, key)) }
+  }
+
+  /**
+   * How many objects of the project that the search leaves out have a key for the sort field,
+   * sorting before `key` when given: found from the objects left out, which are few.
+   */
+  async #outOfScopeKeys(
+    sort: Extract<SortPlan, { kind: 'field' }>,
+    key: number | string | null,
+  ): Promise<number> {
+    const { projectId, kinds, includeTrashed } = this.#shape
+    const column = sql.ref(`d.${sort.column}`)
+    const bound = key === null ? sql`` : sql` and ${this.#before(column, key)}`
+    const keyedBy = sql<SqlBool>`d.object_id = o.id and d.path_id = ${sort.pathId} and ${column} is not null${bound}`
+    const counts: RawBuilder<unknown>[] = []
+    const others = OBJECT_KINDS.filter((kind) => !kinds.includes(kind))
+    if (others.length > 0) {
+      counts.push(
+        sql`(select count(*) from objects o cross join fields d where o.project_id = ${projectId} and o.kind in (${sql.join(others)}) and ${keyedBy})`,
+      )
+    }
+    if (!includeTrashed) {
+      counts.push(
+        sql`(select count(*) from objects o cross join fields d where o.trashed_at is not null and o.project_id = ${projectId} and o.kind in (${sql.join([...kinds])}) and ${keyedBy})`,
+      )
+    }
+    if (counts.length === 0) return 0
+    const rows = await this.#run<{ total: number | string }>(
+      sql`select ${sql.join(counts, sql` + `)} as total`,
+    )
+    return Number(rows[0]?.total ?? 0)
+  }
+
+  /** `column` sorts before `key` in the search's direction. */
+  #before(column: RawBuilder<unknown>, key: number | string): RawBuilder<SqlBool> {
+    return sql<SqlBool>`${column} ${sql.raw(this.#shape.sort.direction === 'desc' ? '>' : '<')} ${key}`
   }
 
   async #run<R>(statement: RawBuilder<unknown>): Promise<R[]> {

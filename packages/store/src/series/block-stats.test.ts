@@ -4,12 +4,16 @@ import {
   chunkStart,
   computeBlockStats,
   decodeBlockStats,
+  decodeBlockSummary,
   decodeStatsRow,
+  hasAllRecords,
   STAT,
   statOf,
+  STATS_HEAD_BYTES,
   STATS_RECORD_FIELDS,
   SUB_CHUNK_SIZE,
   summarize,
+  upgradeBlockStats,
 } from './block-stats.js'
 import { atOddOffset, random } from './test-support/series-fixture.js'
 
@@ -40,7 +44,7 @@ describe('computeBlockStats', () => {
     const view = decodeBlockStats(stats.stats)
     expect(view.chunks).toBe(4)
     expect(view.subChunkSize).toBe(SUB_CHUNK_SIZE)
-    expect(stats.stats.length).toBe(8 + 4 * STATS_RECORD_FIELDS * 8)
+    expect(stats.stats.length).toBe(8 + 5 * STATS_RECORD_FIELDS * 8)
     for (let c = 0; c < view.chunks; c++) {
       const start = chunkStart(view, c)
       const end = chunkEnd(view, c)
@@ -61,6 +65,22 @@ describe('computeBlockStats', () => {
       expect(statOf(view, c, STAT.last)).toBe(values[values.length - 1])
     }
     expect(statOf(view, 3, STAT.last)).toBeNaN()
+
+    const finite = Array.from(cols.values).filter(Number.isFinite)
+    const summary = Array.from(decodeBlockSummary(stats.stats)!)
+    expect(summary).toEqual([
+      100,
+      298,
+      cols.timestamps[0],
+      stats.minTs,
+      stats.maxTs,
+      100,
+      finite.length,
+      Math.min(...finite),
+      Math.max(...finite),
+      finite.reduce((a, b) => a + b, 0),
+      NaN,
+    ])
   })
 
   it('uses NaN min/max and a zero sum when no value is finite', () => {
@@ -129,6 +149,64 @@ describe('decodeBlockStats', () => {
     expect(() => decodeStatsRow({ ...row, count: 200 })).toThrow(
       /block 4 has 200 points but 3 records/,
     )
+  })
+})
+
+/** The same statistics as format 1 wrote them: no block summary. */
+function asFormat1(stats: Uint8Array): Uint8Array {
+  const out = new Uint8Array(stats.length - (STATS_HEAD_BYTES - 8))
+  out.set(stats.subarray(0, 8))
+  out.set(stats.subarray(STATS_HEAD_BYTES), 8)
+  out[0] = 1
+  return out
+}
+
+describe('block summary', () => {
+  it('sums the sub-chunk sums in order, as merging them into an empty bucket does', () => {
+    const cols = block(1000, 7)
+    for (let i = 0; i < cols.values.length; i++) cols.values[i] = Math.sin(i) / 3
+    const stats = computeBlockStats(cols).stats
+    const view = decodeBlockStats(stats)
+    let sum = 0
+    for (let c = 0; c < view.chunks; c++) sum += statOf(view, c, STAT.sum)
+    expect(decodeBlockSummary(stats)![STAT.sum]).toBe(sum)
+  })
+
+  it('is NaN where no value is finite, with every point still counted', () => {
+    const { steps, timestamps } = block(40)
+    const values = new Float64Array(40).fill(NaN)
+    values[39] = -Infinity
+    const summary = decodeBlockSummary(computeBlockStats({ steps, timestamps, values }).stats)!
+    expect(summary[STAT.count]).toBe(40)
+    expect(summary[STAT.finiteCount]).toBe(0)
+    expect([summary[STAT.min], summary[STAT.max]]).toEqual([NaN, NaN])
+    expect(summary[STAT.sum]).toBe(0)
+    expect(summary[STAT.last]).toBe(-Infinity)
+  })
+
+  it('reads from the head alone, which is not mistaken for the whole BLOB', () => {
+    const stats = computeBlockStats(block(70)).stats
+    const head = stats.subarray(0, STATS_HEAD_BYTES)
+    expect(Array.from(decodeBlockSummary(atOddOffset(head))!)).toEqual(
+      Array.from(decodeBlockSummary(stats)!),
+    )
+    expect(hasAllRecords(head)).toBe(false)
+    expect(hasAllRecords(stats)).toBe(true)
+    expect(() => decodeBlockSummary(stats.subarray(0, 50))).toThrow(/shorter than the 96-byte head/)
+  })
+
+  it('is absent from format 1, whose records still decode and upgrade to the current format', () => {
+    const cols = block(100)
+    cols.values[3] = NaN
+    const current = computeBlockStats(cols).stats
+    const old = asFormat1(current)
+    expect(decodeBlockSummary(old)).toBeNull()
+    expect(hasAllRecords(old)).toBe(true)
+    expect(Array.from(decodeBlockStats(old).data)).toEqual(
+      Array.from(decodeBlockStats(current).data),
+    )
+    expect(Array.from(upgradeBlockStats(old))).toEqual(Array.from(current))
+    expect(upgradeBlockStats(current)).toBe(current)
   })
 })
 

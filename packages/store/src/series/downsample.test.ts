@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { BucketRequest, SeriesBuckets } from '../store.js'
-import type { FloatColumns } from './block-codec.js'
-import { SUB_CHUNK_SIZE } from './block-stats.js'
+import { BLOCK_CAPACITY, type FloatColumns } from './block-codec.js'
+import { STATS_HEAD_BYTES, SUB_CHUNK_SIZE, type BlockStatsRow } from './block-stats.js'
 import { downsample } from './downsample.js'
 import {
   blockLoader,
@@ -10,6 +10,11 @@ import {
   type StoreOptions,
   type StoredSeries,
 } from './test-support/series-fixture.js'
+
+/** For rows that carry whole stats BLOBs: nothing more may be fetched. */
+const noStats = async (): Promise<never> => {
+  throw new Error('must not load')
+}
 
 type Buckets = Extract<SeriesBuckets, { mode: 'buckets' }>
 type Points = Extract<SeriesBuckets, { mode: 'points' }>
@@ -56,7 +61,7 @@ function makeSeries(
 
 async function run(series: Series, request: BucketRequest) {
   const loader = blockLoader(series.stored)
-  const result = await downsample(request, series.stored.rows, loader.loadFloats)
+  const result = await downsample(request, series.stored.rows, loader.loadFloats, noStats)
   expect(loader.calls.length).toBeLessThanOrEqual(1)
   for (const call of loader.calls) expect(call.length).toBeGreaterThan(0)
   return { result, loaded: loader.calls[0] ?? [] }
@@ -283,7 +288,7 @@ describe('downsample: stats path at high density', () => {
     const stored = storeSeries('floatSeries', { steps, timestamps, values }, { misalign: true })
     const loader = blockLoader(stored)
     const whole = asBuckets(
-      await downsample({ buckets: 1000, x: 'step' }, stored.rows, loader.loadFloats),
+      await downsample({ buckets: 1000, x: 'step' }, stored.rows, loader.loadFloats, noStats),
     )
     expect(loader.calls).toEqual([])
     expect(whole.count.reduce((a, b) => a + b, 0)).toBe(n)
@@ -296,6 +301,7 @@ describe('downsample: stats path at high density', () => {
         { buckets: 1000, x: 'step', from: 100_000.5, to: 900_010 },
         stored.rows,
         loader.loadFloats,
+        noStats,
       ),
     )
     expect(loader.calls).toEqual([[97, 878]])
@@ -395,9 +401,7 @@ describe('downsample: edge cases', () => {
       expect(asPoints(result).steps.length).toBe(0)
       expect(loaded.length).toBeLessThanOrEqual(1)
     }
-    const none = await downsample({ buckets: 5, x: 'step' }, [], () => {
-      throw new Error('must not load')
-    })
+    const none = await downsample({ buckets: 5, x: 'step' }, [], noStats, noStats)
     expect(asPoints(none).values.length).toBe(0)
   })
 
@@ -479,7 +483,7 @@ describe('downsample: edge cases', () => {
   it('rejects a bucket count that is not a positive integer', async () => {
     for (const buckets of [0, -1, 2.5, NaN]) {
       await expect(
-        downsample({ buckets, x: 'step' }, small.stored.rows, async () => new Map()),
+        downsample({ buckets, x: 'step' }, small.stored.rows, async () => new Map(), noStats),
       ).rejects.toThrow(/positive integer/)
     }
   })
@@ -490,7 +494,111 @@ describe('downsample: edge cases', () => {
         { buckets: 10, x: 'step', from: 5, to: 60 },
         small.stored.rows,
         async () => new Map(),
+        noStats,
       ),
     ).rejects.toThrow(/block 0 was not loaded/)
+  })
+})
+
+describe('downsample: rows carrying only the head of their stats BLOB', () => {
+  /** What a chart read fetches first: each row's header and block summary. */
+  function headsOnly(stored: StoredSeries): BlockStatsRow[] {
+    return stored.rows.map((row) => ({ ...row, stats: row.stats.subarray(0, STATS_HEAD_BYTES) }))
+  }
+  /** The same rows as format 1 stored them, without a block summary. */
+  function format1(stored: StoredSeries): BlockStatsRow[] {
+    return stored.rows.map((row) => {
+      const old = new Uint8Array(row.stats.length - (STATS_HEAD_BYTES - 8))
+      old.set(row.stats.subarray(0, 8))
+      old.set(row.stats.subarray(STATS_HEAD_BYTES), 8)
+      old[0] = 1
+      return { ...row, stats: old.subarray(0, STATS_HEAD_BYTES) }
+    })
+  }
+  function statsLoader(rows: BlockStatsRow[]) {
+    const calls: number[][] = []
+    const load = async (blockNos: number[]) => {
+      calls.push([...blockNos])
+      return new Map(blockNos.map((blockNo) => [blockNo, rows[blockNo]!.stats]))
+    }
+    return { calls, load }
+  }
+  async function both(stored: StoredSeries, request: BucketRequest, heads = headsOnly(stored)) {
+    const whole = await downsample(request, stored.rows, blockLoader(stored).loadFloats, noStats)
+    const stats = statsLoader(stored.rows)
+    const fromHeads = await downsample(request, heads, blockLoader(stored).loadFloats, stats.load)
+    return { whole, fromHeads, statsCalls: stats.calls }
+  }
+
+  const blocks = 8
+  const n = blocks * BLOCK_CAPACITY
+  const steps = Float64Array.from({ length: n }, (_, i) => i)
+  const aligned = {
+    steps,
+    timestamps: Float64Array.from({ length: n }, (_, i) => 1e12 + i),
+    values: Float64Array.from(
+      { length: n },
+      (_, i) => Math.sin(i / 77) * 1e-3 + (i % 9 === 0 ? 0.1 : 0),
+    ),
+  }
+  aligned.values[5000] = NaN
+  aligned.values[BLOCK_CAPACITY * 3 - 1] = Infinity
+  const stored = storeSeries('floatSeries', aligned)
+
+  it('merges blocks that fill one bucket each from their summaries alone', async () => {
+    // Buckets exactly on block edges: [k·1024, (k+1)·1024) for every block k.
+    const request = { buckets: blocks, x: 'step', from: 0, to: n - 1 } as const
+    const { whole, fromHeads, statsCalls } = await both(stored, request)
+    expect(statsCalls).toEqual([])
+    expect(fromHeads).toEqual(whole)
+    const b = asBuckets(fromHeads)
+    expect(Array.from(b.count)).toEqual(new Array(blocks).fill(BLOCK_CAPACITY))
+    expect(Array.from(b.xFrom)).toEqual(Array.from({ length: blocks }, (_, k) => k * 1024))
+    expect(b.last[2]).toBe(Infinity)
+    expect(b.max[2]).toBeLessThan(Infinity)
+    expect(b.count.reduce((sum, c) => sum + c, 0)).toBe(n)
+  })
+
+  it('fetches the records of the blocks at the range ends, then of those that straddle a bucket edge', async () => {
+    const ends = await both(stored, { buckets: blocks, x: 'step', from: 100, to: n - 200 })
+    expect(ends.statsCalls[0]).toEqual([0, blocks - 1])
+    expect(ends.fromHeads).toEqual(ends.whole)
+    // Two buckets per block: every block straddles an edge, in one range of block numbers.
+    const halves = await both(stored, { buckets: blocks * 2, x: 'step' })
+    expect(halves.statsCalls).toEqual([[0, 1, 2, 3, 4, 5, 6, 7]])
+    expect(halves.fromHeads).toEqual(halves.whole)
+  })
+
+  it('gives the same buckets as whole BLOBs, and as format 1, for short blocks and any range', async () => {
+    const series = makeSeries(20_000, 11, {
+      blockSizes: [BLOCK_CAPACITY, 300, 1000, 17],
+      jitter: 3000,
+    })
+    const last = series.cols.steps[series.cols.steps.length - 1]!
+    const t0 = series.cols.timestamps[0]!
+    for (const request of [
+      { buckets: 1000, x: 'step' },
+      { buckets: 7, x: 'step' },
+      { buckets: 50, x: 'step', from: 333.5, to: last - 1000 },
+      { buckets: 40, x: 'step', from: 1000, to: 1100 },
+      { buckets: 100, x: 'time' },
+      { buckets: 13, x: 'time', from: t0 + 50_000, to: t0 + 1_500_000 },
+    ] as const) {
+      const { whole, fromHeads } = await both(series.stored, request)
+      expect(fromHeads).toEqual(whole)
+      const old = await both(series.stored, request, format1(series.stored))
+      expect(old.fromHeads).toEqual(whole)
+    }
+  })
+
+  it('reports stats the loader did not return', async () => {
+    await expect(
+      downsample(
+        { buckets: blocks * 2, x: 'step' },
+        headsOnly(stored),
+        blockLoader(stored).loadFloats,
+        async () => new Map(),
+      ),
+    ).rejects.toThrow(/block 0 stats were not loaded/)
   })
 })

@@ -1,7 +1,9 @@
 import type { BucketRequest, SeriesBuckets } from '../store.js'
 import type { FloatColumns } from './block-codec.js'
 import {
+  decodeBlockSummary,
   decodeStatsRow,
+  hasAllRecords,
   STAT,
   STATS_RECORD_FIELDS,
   SUB_CHUNK_SIZE,
@@ -39,6 +41,7 @@ const INSIDE = 1
 const PARTIAL = 2
 
 type LoadFloatBlocks = (blockNos: number[]) => Promise<Map<number, FloatColumns>>
+type LoadStats = (blockNos: number[]) => Promise<Map<number, Uint8Array>>
 
 /**
  * Downsamples a float series for a chart from its block stats, decoding only the blocks
@@ -46,12 +49,16 @@ type LoadFloatBlocks = (blockNos: number[]) => Promise<Map<number, FloatColumns>
  * every point in the range lands in exactly one bucket, so no spike is hidden.
  *
  * `rows` are the series' stats rows in block order: all of them, or only those that overlap
- * the range.
+ * the range. Their `stats` may be only the BLOB's head (STATS_HEAD_BYTES): a block inside the
+ * range and inside one bucket is merged from its summary, and `loadStats` fetches the whole
+ * BLOBs of the others (at most two calls: the blocks at the range's ends, then those that
+ * straddle a bucket edge), so a zoomed-out read moves per-block aggregates, not 2.8 KB each.
  */
 export async function downsample(
   request: BucketRequest,
   rows: BlockStatsRow[],
   loadBlocks: LoadFloatBlocks,
+  loadStats: LoadStats,
 ): Promise<SeriesBuckets> {
   const buckets = request.buckets
   if (!Number.isInteger(buckets) || buckets < 1) {
@@ -81,28 +88,43 @@ export async function downsample(
   if (from > to) return emptyPoints(request.x)
 
   const range: Range = { byTime, from, to }
+  const acc = createAccumulator(range, buckets)
   const rowClass = new Uint8Array(rows.length)
-  const views: (BlockStatsView | undefined)[] = new Array(rows.length)
-  let inside = 0
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!
-    const cls = byTime
+    rowClass[r] = byTime
       ? classify(range, row.minTs, row.maxTs)
       : classify(range, row.firstStep, row.lastStep)
-    rowClass[r] = cls
-    if (cls === OUTSIDE) continue
-    const view = decodeStatsRow(row)
-    views[r] = view
-    if (cls === INSIDE) {
-      inside += row.count
-      continue
-    }
-    for (let c = 0; c < view.chunks; c++) {
-      if (chunkClass(range, view, c) === INSIDE) inside += view.data[c * RECORD + COUNT]!
+  }
+  // Sub-chunk records of the blocks at the range's ends: their points inside the range are
+  // counted record by record.
+  const views: (BlockStatsView | undefined)[] = new Array(rows.length)
+  await loadViews(rows, views, loadStats, (r) => rowClass[r] === PARTIAL)
+  let inside = 0
+  for (let r = 0; r < rows.length; r++) {
+    if (rowClass[r] === INSIDE) {
+      inside += rows[r]!.count
+    } else if (rowClass[r] === PARTIAL) {
+      const view = views[r]!
+      for (let c = 0; c < view.chunks; c++) {
+        if (chunkClass(range, view, c) === INSIDE) inside += view.data[c * RECORD + COUNT]!
+      }
     }
   }
 
-  const acc = createAccumulator(range, buckets)
+  // A block inside the range and inside one bucket is merged whole from its summary.
+  const summaries: (Float64Array | null)[] = new Array(rows.length).fill(null)
+  if (inside > buckets) {
+    for (let r = 0; r < rows.length; r++) {
+      if (rowClass[r] !== INSIDE) continue
+      const row = rows[r]!
+      const lo = byTime ? row.minTs : row.firstStep
+      const hi = byTime ? row.maxTs : row.lastStep
+      if (bucketOf(acc, lo) === bucketOf(acc, hi)) summaries[r] = decodeBlockSummary(row.stats)
+    }
+  }
+  await loadViews(rows, views, loadStats, (r) => rowClass[r] !== OUTSIDE && summaries[r] === null)
+
   if (inside <= buckets) {
     // Probably few enough for exact points: the blocks are needed either way.
     const needed: number[] = []
@@ -111,14 +133,14 @@ export async function downsample(
     const total = countExact(range, rows, rowClass, views, blocks)
     if (total <= buckets)
       return collectPoints(range, request.x, rows, rowClass, views, blocks, total)
-    aggregate(acc, rows, rowClass, views, blocks, false)
+    aggregate(acc, rows, rowClass, views, summaries, blocks, false)
     return finish(acc, request.x)
   }
 
   const fast = inside >= FAST_PATH_DENSITY * buckets
   const needed: number[] = []
   for (let r = 0; r < rows.length; r++) {
-    if (rowClass[r] === OUTSIDE) continue
+    if (rowClass[r] === OUTSIDE || summaries[r] !== null) continue
     const row = rows[r]!
     if (rowClass[r] === INSIDE) {
       if (fast) continue
@@ -136,8 +158,35 @@ export async function downsample(
     }
   }
   const blocks = needed.length > 0 ? await loadBlocks(needed) : new Map<number, FloatColumns>()
-  aggregate(acc, rows, rowClass, views, blocks, fast)
+  aggregate(acc, rows, rowClass, views, summaries, blocks, fast)
   return finish(acc, request.x)
+}
+
+/**
+ * Decodes the sub-chunk records of the rows that `wanted` picks, fetching in one `loadStats`
+ * call the whole BLOBs of those whose rows carry only the head.
+ */
+async function loadViews(
+  rows: BlockStatsRow[],
+  views: (BlockStatsView | undefined)[],
+  loadStats: LoadStats,
+  wanted: (r: number) => boolean,
+): Promise<void> {
+  const missing: number[] = []
+  for (let r = 0; r < rows.length; r++) {
+    if (views[r] !== undefined || !wanted(r)) continue
+    const row = rows[r]!
+    if (hasAllRecords(row.stats)) views[r] = decodeStatsRow(row)
+    else missing.push(r)
+  }
+  if (missing.length === 0) return
+  const loaded = await loadStats(missing.map((r) => rows[r]!.blockNo))
+  for (const r of missing) {
+    const row = rows[r]!
+    const stats = loaded.get(row.blockNo)
+    if (stats === undefined) throw new Error(`Series block ${row.blockNo} stats were not loaded`)
+    views[r] = decodeStatsRow({ ...row, stats })
+  }
 }
 
 interface Range {
@@ -158,6 +207,9 @@ interface Accumulator extends Range {
   sum: Float64Array
   last: Float64Array
   lastStep: Float64Array
+  /** The current block's sum into one bucket, not yet added to `sum` (see `addSum`). */
+  pendingBucket: number
+  pendingSum: number
 }
 
 function classify(range: Range, lo: number, hi: number): number {
@@ -219,7 +271,31 @@ function createAccumulator(range: Range, buckets: number): Accumulator {
     sum: new Float64Array(buckets),
     last: filled(NaN),
     lastStep: filled(-Infinity),
+    pendingBucket: -1,
+    pendingSum: 0,
   }
+}
+
+/**
+ * A bucket's sum is its blocks' partial sums (each added up from 0 in point order) added in
+ * block order. Whether a block inside one bucket is merged from its summary or record by
+ * record, its partial sum is then the same number, so the mean does not depend on which stats
+ * a read had at hand (head or whole BLOB, format 1 or 2) down to the last bit.
+ */
+function addSum(acc: Accumulator, b: number, x: number): void {
+  if (b !== acc.pendingBucket) {
+    flushSum(acc)
+    acc.pendingBucket = b
+  }
+  acc.pendingSum += x
+}
+
+/** Adds the pending partial sum to its bucket; called at the end of every block. */
+function flushSum(acc: Accumulator): void {
+  const b = acc.pendingBucket
+  if (b >= 0) acc.sum[b] = acc.sum[b]! + acc.pendingSum
+  acc.pendingBucket = -1
+  acc.pendingSum = 0
 }
 
 function blockFor(blocks: Map<number, FloatColumns>, row: BlockStatsRow): FloatColumns {
@@ -238,12 +314,19 @@ function aggregate(
   rows: BlockStatsRow[],
   rowClass: Uint8Array,
   views: (BlockStatsView | undefined)[],
+  summaries: (Float64Array | null)[],
   blocks: Map<number, FloatColumns>,
   fast: boolean,
 ): void {
   const { byTime, from, to } = acc
   for (let r = 0; r < rows.length; r++) {
     if (rowClass[r] === OUTSIDE) continue
+    const summary = summaries[r]
+    if (summary != null) {
+      mergeRecord(acc, summary, 0)
+      flushSum(acc)
+      continue
+    }
     const row = rows[r]!
     const view = views[r]!
     const data = view.data
@@ -264,10 +347,11 @@ function aggregate(
         if (x >= from && x <= to) addPoint(acc, x, step, values[i]!)
       }
     }
+    flushSum(acc)
   }
 }
 
-/** Merges a whole sub-chunk into the bucket of its first point. */
+/** Merges a whole sub-chunk (or block summary) into the bucket of its first point. */
 function mergeRecord(acc: Accumulator, data: Float64Array, base: number): void {
   const byTime = acc.byTime
   const b = bucketOf(acc, data[base + (byTime ? FIRST_TS : FIRST_STEP)]!)
@@ -279,7 +363,7 @@ function mergeRecord(acc: Accumulator, data: Float64Array, base: number): void {
   const finite = data[base + FINITE_COUNT]!
   if (finite > 0) {
     acc.finite[b] = acc.finite[b]! + finite
-    acc.sum[b] = acc.sum[b]! + data[base + SUM]!
+    addSum(acc, b, data[base + SUM]!)
     const min = data[base + MIN]!
     const max = data[base + MAX]!
     if (min < acc.min[b]!) acc.min[b] = min
@@ -299,7 +383,7 @@ function addPoint(acc: Accumulator, x: number, step: number, v: number): void {
   acc.count[b] = acc.count[b]! + 1
   if (Number.isFinite(v)) {
     acc.finite[b] = acc.finite[b]! + 1
-    acc.sum[b] = acc.sum[b]! + v
+    addSum(acc, b, v)
     if (v < acc.min[b]!) acc.min[b] = v
     if (v > acc.max[b]!) acc.max[b] = v
   }

@@ -855,6 +855,92 @@ export function defineSearchCases(context: ConformanceContext): void {
       await store.close()
     })
 
+    it('reads every page of a field order alike, with long ties and objects the search leaves out', async () => {
+      const { store, project, runs, search } = await setup(160)
+      const { object: model } = await store.objects.create({
+        projectId: project.id,
+        kind: 'model',
+        owner: 'alice',
+        now: T0,
+        modelKey: 'MOD',
+      })
+      // 100 runs share one key: a tie longer than a deep page looks back over for its start.
+      const keyOf = (index: number) => (index % 9 === 8 ? null : index < 100 ? 1 : index % 7)
+      for (const [index, run] of runs.entries()) {
+        const key = keyOf(index)
+        if (key === null) continue
+        await write(
+          store,
+          run.id,
+          [
+            { op: 'assignFloat', path: 'k', value: key },
+            { op: 'assignString', path: 's', value: `v${key}` },
+          ],
+          NOW,
+        )
+      }
+      await write(
+        store,
+        model.id,
+        [
+          { op: 'assignFloat', path: 'k', value: 3 },
+          { op: 'assignString', path: 's', value: 'v3' },
+        ],
+        NOW,
+      )
+      const trashed = new Set([3, 101, 120, 125])
+      await store.objects.trash(
+        project.id,
+        [...trashed].map((index) => runs[index]!.id),
+        NOW,
+      )
+
+      for (const includeTrashed of [false, true]) {
+        for (const [path, direction] of [
+          ['k', 'desc'],
+          ['k', 'asc'],
+          ['s', 'asc'],
+        ] as const) {
+          const sign = direction === 'desc' ? -1 : 1
+          const value = (index: number) => {
+            const key = keyOf(index)
+            return key === null ? null : path === 'k' ? key : `v${key}`
+          }
+          const expected = runs
+            .map((run, index) => ({ run, index }))
+            .filter(({ index }) => includeTrashed || !trashed.has(index))
+            .sort((a, b) => {
+              const x = value(a.index)
+              const y = value(b.index)
+              if (x !== y) {
+                if (x === null) return 1
+                if (y === null) return -1
+                return x < y ? -sign : sign
+              }
+              return (a.run.createdAt - b.run.createdAt) * sign
+            })
+            .map(({ run }) => run.shortId)
+          const sort = { path, direction }
+          for (const limit of [7, 50]) {
+            const pages: string[] = []
+            for (let offset = 0; offset < expected.length + limit; offset += limit) {
+              const page = await search.run(null, { sort, limit, offset, includeTrashed })
+              expect(page.total).toBe(expected.length)
+              pages.push(...page.rows.map((row) => row.object.shortId))
+            }
+            expect({ path, direction, includeTrashed, limit, pages }).toEqual({
+              path,
+              direction,
+              includeTrashed,
+              limit,
+              pages: expected,
+            })
+          }
+        }
+      }
+      await store.close()
+    })
+
     it('validates the limit and the offset', async () => {
       const { store, search } = await setup(1)
       await expect(search.run(null, { limit: -1 })).rejects.toMatchObject({

@@ -156,6 +156,54 @@ export function defineSeriesCases(context: ConformanceContext): void {
       await store.close()
     })
 
+    it('downsamples buckets on block edges and a partly filled last block like brute force', async () => {
+      const { store, run } = await setup()
+      // Whole blocks of the series (1,024 points) and a last one of 100; integer values keep
+      // every mean exact whatever order the sums are added in.
+      const n = 3 * 1024 + 100
+      const values = Array.from({ length: n }, (_, i) => ((i * 7919) % 201) - 100)
+      values[1500] = NaN
+      values[1023] = Infinity
+      values[n - 1] = -Infinity
+      // The wire spells the non-finite values as strings.
+      const wire = values.map((v) => (Number.isFinite(v) ? v : String(v)))
+      await write(store, run.id, [{ op: 'appendFloats', path: 'm', values: wire }], 2)
+      // Buckets whose edges fall on sub-chunk edges (32 points), or narrower than the stats
+      // path's density: every point is in its own bucket, so brute force is the reference.
+      for (const [buckets, from, to] of [
+        [4, 0, 4 * 1024 - 1],
+        [8, 0, 4 * 1024 - 1],
+        [20, 700, 3100],
+        [1000, 0, n - 1],
+      ] as const) {
+        const result = await store.series.buckets(run.id, 'm', { buckets, x: 'step', from, to })
+        expect(result?.mode).toBe('buckets')
+        if (result?.mode !== 'buckets') return
+        const expected = bruteForce(values, buckets, from, to)
+        expect(Array.from(result.count)).toEqual(expected.count)
+        expect(Array.from(result.min)).toEqual(expected.min)
+        expect(Array.from(result.max)).toEqual(expected.max)
+        expect(Array.from(result.mean)).toEqual(expected.mean)
+        expect(Array.from(result.last)).toEqual(expected.last)
+        expect(Array.from(result.lastStep)).toEqual(expected.lastStep)
+      }
+      // Wide buckets that cut sub-chunks: a sub-chunk may land one bucket early, but no point
+      // is lost and no extreme hidden.
+      const wide = await store.series.buckets(run.id, 'm', {
+        buckets: 3,
+        x: 'step',
+        from: 700,
+        to: 3100,
+      })
+      expect(wide?.mode).toBe('buckets')
+      if (wide?.mode !== 'buckets') return
+      const inRange = values.slice(700, 3101).filter(Number.isFinite)
+      expect(Array.from(wide.count).reduce((a, b) => a + b, 0)).toBe(2401)
+      expect(Math.max(...wide.max)).toBe(Math.max(...inRange))
+      expect(Math.min(...wide.min)).toBe(Math.min(...inRange))
+      await store.close()
+    })
+
     it('stores string series and clears them', async () => {
       const { store, run } = await setup()
       await write(
@@ -209,4 +257,29 @@ export function defineSeriesCases(context: ConformanceContext): void {
       await store.close()
     })
   })
+}
+
+/** Per-bucket figures of points at steps 0, 1, 2, … computed one point at a time. */
+function bruteForce(values: number[], buckets: number, from: number, to: number) {
+  const count = new Array<number>(buckets).fill(0)
+  const finite = new Array<number>(buckets).fill(0)
+  const sum = new Array<number>(buckets).fill(0)
+  const min = new Array<number>(buckets).fill(NaN)
+  const max = new Array<number>(buckets).fill(NaN)
+  const last = new Array<number>(buckets).fill(NaN)
+  const lastStep = new Array<number>(buckets).fill(NaN)
+  values.forEach((v, step) => {
+    if (step < from || step > to) return
+    const b = Math.min(buckets - 1, Math.floor(((step - from) * buckets) / (to - from)))
+    count[b]!++
+    last[b] = v
+    lastStep[b] = step
+    if (!Number.isFinite(v)) return
+    finite[b]!++
+    sum[b]! += v
+    min[b] = Number.isNaN(min[b]!) ? v : Math.min(min[b]!, v)
+    max[b] = Number.isNaN(max[b]!) ? v : Math.max(max[b]!, v)
+  })
+  const mean = sum.map((s, b) => (finite[b]! > 0 ? s / finite[b]! : NaN))
+  return { count, min, max, mean, last, lastStep }
 }
