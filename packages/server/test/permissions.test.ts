@@ -45,6 +45,15 @@ const ACCOUNT_SCOPED = new Set([
   'GET /api/leaderboard/v1/download/downloadRequest', // Neptune: a download prepared for the caller
 ])
 
+/**
+ * Routes that delete the project they address. Let through, they would delete `vision` from
+ * under the routes walked after them, so the right role is proven on a project of its own.
+ */
+const PROJECT_DELETING = new Set([
+  'DELETE /api/v1/projects/:workspace/:project',
+  'DELETE /api/backend/v1/projects', // Neptune: management.delete_project
+])
+
 /** Codes that mean "the caller may not do this here". */
 const DENIED = new Set([
   'AUTH_REQUIRED',
@@ -318,10 +327,31 @@ describe('route permissions', () => {
       'POST /api/backend/v1/invitations/organization': people.wsAdmin,
     }
     const failures: string[] = []
+    let doomed = 0
     for (const route of httpRoutes()) {
       if (route.permission === 'public') continue
       const person = overrides[`${route.method} ${route.url}`] ?? enough[route.permission]
-      const response = await person.call(requestFor(route, vision))
+      let project = vision
+      if (PROJECT_DELETING.has(`${route.method} ${route.url}`)) {
+        const team = (await t.store.workspaces.getByName('team'))!
+        doomed += 1
+        project = await target(
+          await t.store.projects.create({
+            workspaceId: team.id,
+            name: `doomed-${doomed}`,
+            key: `DOOM${doomed}`,
+            owner: 'admin',
+            now: Date.now(),
+          }),
+        )
+        await t.store.members.setProjectRole({
+          projectId: project.project.id,
+          userId: people.projectOwner.user.id,
+          role: 'owner',
+          now: Date.now(),
+        })
+      }
+      const response = await person.call(requestFor(route, project))
       if (denied(response, route.permission === 'authenticated') || response.statusCode >= 500)
         failures.push(
           `${describeRoute(route)} as ${person.user.username} → ${response.statusCode} ${response.body.slice(0, 120)}`,

@@ -31,6 +31,7 @@ import { createJobStore } from './queries/job-runs.js'
 import { createTableTransfer } from './transfer/table-transfer.js'
 import { createImportStore } from './queries/imports.js'
 import { createNotebookStore } from './queries/notebooks.js'
+import { createProjectDeletionStore } from './queries/project-deletion.js'
 
 export interface KyselyStoreOptions {
   db: Kysely<Database>
@@ -80,6 +81,7 @@ export function createKyselyStore({
     transfer: createTableTransfer(db as unknown as Kysely<unknown>, adapter),
     imports: createImportStore(context),
     notebooks: createNotebookStore(context),
+    projectDeletion: createProjectDeletionStore(context),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, adapter, schema),
     checkIntegrity,
     async close() {

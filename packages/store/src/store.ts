@@ -52,6 +52,7 @@ export interface Store {
   readonly transfer: TableTransfer
   readonly imports: ImportStore
   readonly notebooks: NotebookStore
+  readonly projectDeletion: ProjectDeletionStore
   /** Applies every pending migration. Never throws: failures are in the result. */
   migrate(): Promise<MigrationResultSet>
   /** Checks the database file or connection for damage (SQLite: `PRAGMA integrity_check`). */
@@ -985,4 +986,27 @@ export interface TableTransfer {
   finishTable(table: string): Promise<void>
   /** The row count and a sha256 of every row in key order, equal across backends. */
   checksum(table: string): Promise<{ rows: number; sha256: string }>
+}
+
+// PROJECT DELETION
+
+/** What deleting a project removed. */
+export interface ProjectDeletionResult {
+  /** Objects deleted: runs, models, model versions, notebooks and the project's own object. */
+  objects: number
+  /** The storage the project used just before it was deleted. */
+  usage: ProjectUsage
+  /** Hashes of blobs nothing references any more: their bytes can be freed at once. */
+  freedBlobs: string[]
+}
+
+export interface ProjectDeletionStore {
+  /**
+   * Deletes a project and everything in it in one transaction: its objects with their fields,
+   * series, files and notebook checkpoints, multipart uploads in progress, saved views,
+   * dashboards, member and service-account roles, import bookkeeping, paths and usage.
+   * References to blobs are released, so garbage collection frees bytes no other project
+   * uses. The audit log keeps its entries about the project. Null when no project has this id.
+   */
+  delete(projectId: string): Promise<ProjectDeletionResult | null>
 }

@@ -6,6 +6,7 @@ import { ProjectBody, ProjectParams } from '../schemas/common.js'
 import { presentProject } from '../schemas/present.js'
 import { Nullable } from '../schemas/accounts.js'
 import { AuditLog } from '../services/audit-log.js'
+import { ProjectDeletionService } from '../services/project-deletion.js'
 import { recordProjectChange } from './usage.js'
 
 const UpdateProject = Type.Object(
@@ -17,6 +18,12 @@ const UpdateProject = Type.Object(
   },
   { additionalProperties: false },
 )
+const DeletedProject = Type.Object({
+  project: Type.String({ description: 'workspace/project' }),
+  objects: Type.Integer({ description: 'Runs, models, versions and notebooks deleted' }),
+  freedBytes: Type.Number({ description: 'Storage the project used' }),
+  freedBlobs: Type.Integer({ description: 'Files removed from storage' }),
+})
 const FieldsQuery = Type.Object({
   search: Type.Optional(Type.String({ maxLength: 1024 })),
   kinds: Type.Optional(Type.String({ description: 'Comma-separated object kinds' })),
@@ -30,8 +37,12 @@ const Usage = Type.Object({
   limit: Type.Union([Type.Number(), Type.Null()]),
 })
 
-export async function projectRoutes(app: FastifyInstance, { store, now }: AppDeps): Promise<void> {
+export async function projectRoutes(
+  app: FastifyInstance,
+  { store, blobService, now }: AppDeps,
+): Promise<void> {
   const audit = new AuditLog(store, now)
+  const deletion = new ProjectDeletionService(store, blobService, audit)
   app.get<{ Params: Static<typeof ProjectParams> }>(
     '/api/v1/projects/:workspace/:project',
     {
@@ -64,6 +75,27 @@ export async function projectRoutes(app: FastifyInstance, { store, now }: AppDep
       await recordProjectChange(audit, request, request.project!, updated)
       return presentProject(updated)
     },
+  )
+
+  app.delete<{ Params: Static<typeof ProjectParams> }>(
+    '/api/v1/projects/:workspace/:project',
+    {
+      // The project's owners, the owners and admins of its workspace, server administrators.
+      config: { permission: 'project:admin' },
+      schema: {
+        summary: 'Delete a project and everything in it',
+        description:
+          'Deletes the runs, models, notebooks, fields, series and files of the project, its ' +
+          'saved views, dashboards and member roles, at once and for good (there is no trash ' +
+          'for projects). Files no other project references are removed from storage. A ' +
+          'project that does not exist (or no longer does: a retried delete) is a 404 ' +
+          'PROJECT_NOT_FOUND.',
+        tags: ['projects'],
+        params: ProjectParams,
+        response: { 200: DeletedProject },
+      },
+    },
+    async (request) => deletion.delete(request, request.project!),
   )
 
   app.get<{ Params: Static<typeof ProjectParams> }>(

@@ -4,6 +4,12 @@ import { decodeBlock } from '../series/index.js'
 import { releaseBlobs } from './blob-refs.js'
 import { deleteNotebookData } from './notebooks.js'
 
+/** The multipart upload tables (migration 0004), with the columns used here. */
+type UploadTables = {
+  uploads: { id: string; object_id: string }
+  upload_parts: { upload_id: string; hash: string }
+}
+
 /** Hashes of the blobs referenced by the points of a file series. */
 export async function fileSeriesHashes(
   trx: Transaction<Database>,
@@ -69,6 +75,18 @@ export async function deleteObjectData(
   await trx.deleteFrom('string_set_values').where('object_id', '=', objectId).execute()
   await trx.deleteFrom('fields').where('object_id', '=', objectId).execute()
   await trx.deleteFrom('writer_positions').where('object_id', '=', objectId).execute()
+  // Parts of uploads that never finished hold blob references of their own (a finished
+  // upload has already let go of its parts).
+  const uploads = trx as unknown as Transaction<UploadTables>
+  const uploadIds = uploads.selectFrom('uploads').select('id').where('object_id', '=', objectId)
+  const parts = await uploads
+    .selectFrom('upload_parts')
+    .select('hash')
+    .where('upload_id', 'in', uploadIds)
+    .execute()
+  for (const part of parts) hashes.push(part.hash)
+  await uploads.deleteFrom('upload_parts').where('upload_id', 'in', uploadIds).execute()
+  await uploads.deleteFrom('uploads').where('object_id', '=', objectId).execute()
   // A notebook's checkpoints hold their content as blobs too.
   const freedCheckpoints = await deleteNotebookData(trx, objectId)
   return [...freedCheckpoints, ...(await releaseBlobs(trx, hashes))]

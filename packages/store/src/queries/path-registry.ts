@@ -4,8 +4,8 @@ import type { Database } from '../database.js'
 type Executor = Kysely<Database> | Transaction<Database>
 
 /**
- * Interns field paths per project as small integers. Paths are never deleted, so a cached id
- * stays true for ever; ids created inside a transaction are only cached once it commits
+ * Interns field paths per project as small integers. Paths are deleted only with their whole
+ * project, whose id never comes back, so a cached id stays true for ever; ids created inside a transaction are only cached once it commits
  * (`PathSession.commit`), because a rolled-back insert would leave a cached id that does not
  * exist.
  */

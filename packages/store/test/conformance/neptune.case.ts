@@ -33,7 +33,7 @@ export function defineNeptuneCases(context: ConformanceContext): void {
       const run = await createRun(store, project.id, 1000)
       await store.blobs.register(PART_A, 5, 1)
       await store.blobs.register(PART_B, 3, 1)
-      return { store, run }
+      return { store, run, project }
     }
 
     it('records parts by index, replacing a part sent again', async () => {
@@ -82,6 +82,25 @@ export function defineNeptuneCases(context: ConformanceContext): void {
       await expect(store.uploads.addPart(upload.id, 1, PART_B)).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',
       })
+      await store.close()
+    })
+
+    it('lets go of the parts of an unfinished upload when its object is deleted', async () => {
+      const { store, run, project } = await setup()
+      const upload = await store.uploads.start({
+        objectId: run.id,
+        path: 'checkpoint',
+        target: 'file',
+        totalLength: 8,
+        now: 10,
+      })
+      await store.uploads.addPart(upload.id, 0, PART_A)
+      await store.uploads.addPart(upload.id, 1, PART_B)
+      await store.objects.trash(project.id, [run.id], 11)
+      const deleted = await store.objects.deletePermanently(project.id, [run.id])
+      expect(deleted.freedBlobs.sort()).toEqual([PART_A, PART_B])
+      expect((await store.blobs.get(PART_A))!.refCount).toBe(0)
+      expect(await store.uploads.get(upload.id)).toBeNull()
       await store.close()
     })
 

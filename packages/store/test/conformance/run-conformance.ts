@@ -15,6 +15,7 @@ import { defineNotebookCases } from './notebooks.case.js'
 import { defineLockCases } from './locks.case.js'
 import { defineTransferCases } from './transfer.case.js'
 import { defineNeptuneCases } from './neptune.case.js'
+import { defineProjectDeletionCases } from './project-deletion.case.js'
 
 export interface ConformanceOptions {
   name: string
@@ -45,5 +46,6 @@ export function runStoreConformance(options: ConformanceOptions): void {
     defineLockCases(context)
     defineTransferCases(context)
     defineNeptuneCases(context)
+    defineProjectDeletionCases(context)
   })
 }

@@ -1,6 +1,8 @@
 import { NereidError, suggestProjectKey, type Project, type Workspace } from '@nereid/core'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { AuditLog } from '../../services/audit-log.js'
 import { authorizeProject } from '../../services/project-access.js'
+import { ProjectDeletionService } from '../../services/project-deletion.js'
 import { resolveProject } from '../containers.js'
 import type { NeptuneDeps } from '../neptune-deps.js'
 import { toProjectDto, visibilityFromNeptune } from '../project-dto.js'
@@ -9,7 +11,8 @@ const AUTHENTICATED = { config: { permission: 'authenticated' as const } }
 
 /** Projects and workspaces ("organizations" in Neptune's words). */
 export async function projectRoutes(app: FastifyInstance, deps: NeptuneDeps): Promise<void> {
-  const { store, now } = deps
+  const { store, blobService, now } = deps
+  const deletion = new ProjectDeletionService(store, blobService, new AuditLog(store, now))
 
   async function visibleWorkspaces(request: FastifyRequest): Promise<Workspace[]> {
     const user = request.principal!.user
@@ -126,6 +129,21 @@ export async function projectRoutes(app: FastifyInstance, deps: NeptuneDeps): Pr
     })
     return toProjectDto(project)
   })
+
+  // management.delete_project: the client turns 404 into ProjectNotFound and 403 into
+  // AccessRevokedOnDeletion, and reads nothing from a success.
+  app.delete<{ Querystring: { projectIdentifier?: string } }>(
+    '/api/backend/v1/projects',
+    AUTHENTICATED,
+    async (request) => {
+      const identifier = request.query.projectIdentifier ?? ''
+      await deletion.delete(
+        request,
+        await resolveProject(store, request.principal!, identifier, 'admin'),
+      )
+      return {}
+    },
+  )
 
   app.get<{ Params: { organizationIdentifier: string } }>(
     '/api/backend/v1/payments/:organizationIdentifier/status',

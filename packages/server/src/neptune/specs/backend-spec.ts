@@ -83,6 +83,12 @@ const operations: SwaggerOperation[] = [
     response: arrayOf(ref('OrganizationMemberDTO')),
   },
   {
+    operationId: 'deleteProject',
+    method: 'delete',
+    path: '/api/backend/v1/projects',
+    parameters: [query('projectIdentifier', 'string', { required: true })],
+  },
+  {
     operationId: 'listProjectMembers',
     method: 'get',
     path: '/api/backend/v1/projects/membersOf',
