@@ -205,6 +205,13 @@ function cloneRuns(file, projectId, templateId, count, start) {
   db.close()
 }
 
+/** How a figure stands against its target (lower is better): "2.5× under" or "1.3× over". */
+function against(target, value) {
+  return value <= target
+    ? `${fmt(target / value, 1)}× under`
+    : `${fmt(value / target, 1)}× over the target`
+}
+
 /** Records, in the page, when the first row with data appears and which rows were blank when. */
 const PAGE_PROBES = `
   window.__nereid = { firstRow: null, marks: [] }
@@ -217,6 +224,18 @@ const PAGE_PROBES = `
     for (const entry of list.getEntries()) window.__nereid.marks.push({ name: entry.name, t: entry.startTime, detail: entry.detail })
   }).observe({ type: 'mark', buffered: true })
 `
+
+/**
+ * Waits until the server has worked through what earlier steps left queued (a page closed in
+ * the middle of a fast scroll leaves its searches running), so each step is measured alone.
+ */
+async function settle(server) {
+  for (let i = 0; i < 100; i++) {
+    const started = performance.now()
+    await fetch(`${server.url}/api/v1/health`).then((response) => response.text())
+    if (performance.now() - started < 20) return
+  }
+}
 
 async function newPage(context, token) {
   const page = await context.newPage()
@@ -278,20 +297,31 @@ async function tableScroll(context, url, token, rowsPerSecond) {
     let blankStretchesOver100 = 0
     let frames = 0
     let blankFrames = 0
+    let lastFrame = start
+    const header = grid.querySelector('.grid-header').getBoundingClientRect().height
+    /**
+     * What the person sees now, after the scroll events of the last move and the renders they
+     * caused: a row slot on screen is blank when no loaded row covers it, whether its row is
+     * a placeholder or has not been drawn at all. Probed in the pinned id column.
+     */
+    const blankOnScreen = () => {
+      const view = grid.getBoundingClientRect()
+      const x = view.left + 60
+      // clientHeight leaves out the horizontal scrollbar.
+      const bottom = view.top + grid.clientHeight
+      for (let y = view.top + header + rowHeight / 2; y < bottom - 4; y += rowHeight) {
+        const hit = document.elementFromPoint(x, y)
+        if (!hit?.closest('.grid-row[data-run]') || hit.closest('.placeholder')) return true
+      }
+      return false
+    }
     await new Promise((resolve) => {
       const frame = (t) => {
         frames++
+        const blank = frames > 1 && blankOnScreen()
+        lastFrame = t
         const elapsed = t - start
         grid.scrollTop = Math.min(target, (elapsed / 1000) * speed * rowHeight)
-        const view = grid.getBoundingClientRect()
-        let blank = false
-        for (const cell of grid.querySelectorAll('.cell.placeholder')) {
-          const box = cell.getBoundingClientRect()
-          if (box.bottom > view.top + rowHeight && box.top < view.bottom) {
-            blank = true
-            break
-          }
-        }
         if (blank) {
           blankFrames++
           blankSince ??= t
@@ -307,6 +337,7 @@ async function tableScroll(context, url, token, rowsPerSecond) {
       }
       requestAnimationFrame(frame)
     })
+    if (blankSince !== null && lastFrame - blankSince > 100) blankStretchesOver100++
     return {
       seconds: (performance.now() - start) / 1000,
       frames,
@@ -455,8 +486,11 @@ export async function runWebBenchmarks() {
       body: JSON.stringify({ kinds: ['run'], columns: [...params.getAll('col')], limit: 50 }),
     }).then((response) => response.text())
     const first = await tableFirstRows(context, tableUrl, dataSet.token)
+    await settle(server)
     const scrollFast = await tableScroll(context, tableUrl, dataSet.token, 1000)
+    await settle(server)
     const scrollFaster = await tableScroll(context, tableUrl, dataSet.token, 4000)
+    await settle(server)
     const chart = await chartTimes(
       context,
       `${server.url}/bench/charts/compare?runs=${dataSet.chartRuns.join(',')}`,
@@ -471,13 +505,13 @@ export async function runWebBenchmarks() {
         measure: `runs table, ${RUNS.toLocaleString()} runs × ${COLUMNS} columns: first rows visible after navigation (first visit)`,
         value: `${fmt(first.cold, 0)} ms`,
         target: '≤ 1,000 ms',
-        note: `${fmt(1000 / first.cold, 1)}× under`,
+        note: against(1000, first.cold),
       },
       {
         measure: 'same, later visits (p50 / p95 of 5)',
         value: `${fmt(first.warm.p50, 0)} / ${fmt(first.warm.p95, 0)} ms`,
         target: '≤ 1,000 ms',
-        note: `${fmt(1000 / first.warm.p95, 1)}× under (p95)`,
+        note: `${against(1000, first.warm.p95)} (p95)`,
       },
       {
         measure: 'of which (p50): app started / session checked / first rows asked / answered',
@@ -501,13 +535,13 @@ export async function runWebBenchmarks() {
         measure: `chart of ${CHART_RUNS} runs × ${CHART_POINTS.toLocaleString()} points: first full draw after the chart mounts`,
         value: `${fmt(chart.drawn - chart.mount, 0)} ms`,
         target: '≤ 500 ms',
-        note: `${fmt(500 / (chart.drawn - chart.mount), 1)}× under; ${chart.points.toLocaleString()} values drawn with min/max bands`,
+        note: `${against(500, chart.drawn - chart.mount)}; ${chart.points.toLocaleString()} values drawn with min/max bands`,
       },
       {
-        measure: 'of which: the 10 bucket reads (first sent → last answered)',
+        measure: 'of which: reading the buckets of the 10 runs (sent → answered)',
         value: `${fmt(chart.bucketsEnd - chart.bucketsStart, 0)} ms`,
         target: '',
-        note: 'one request per run, the server answers them one at a time',
+        note: 'one request for all 10 lines (POST …/series/buckets)',
       },
       {
         measure: 'same, from navigation to the compare page',
@@ -525,13 +559,13 @@ export async function runWebBenchmarks() {
         measure: "zoom: redraw with the server's buckets for the new range (p50 / max of 5)",
         value: `${fmt(zoomRefined.p50, 0)} / ${fmt(zoomRefined.max, 0)} ms`,
         target: '≤ 200 ms',
-        note: `${fmt(200 / zoomRefined.max, 1)}× under (max)`,
+        note: `${against(200, zoomRefined.max)} (max)`,
       },
       {
         measure: "project page's JavaScript on first load (gzip -9)",
         value: `${fmt(bundle.gz / 1024, 0)} KB in ${bundle.files} files`,
         target: '≤ 400 KB',
-        note: `${fmt(400 / (bundle.gz / 1024), 1)}× under; all pages together ${fmt(bundle.allGz / 1024, 0)} KB in ${bundle.allFiles} files`,
+        note: `${against(400, bundle.gz / 1024)}; all pages together ${fmt(bundle.allGz / 1024, 0)} KB in ${bundle.allFiles} files`,
       },
     ])
     console.log(

@@ -19,6 +19,7 @@ import { importRoutes } from './routes/import.js'
 import { viewRoutes } from './routes/views.js'
 import { dashboardRoutes } from './routes/dashboards.js'
 import { conventionRoutes } from './routes/conventions.js'
+import { chartBucketRoutes } from './routes/chart-buckets.js'
 import { notebookRoutes } from './routes/notebooks.js'
 import { webAppRoutes } from './routes/web-app.js'
 import { apiTokenRoutes } from './routes/api-tokens.js'
@@ -127,6 +128,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(viewRoutes, deps)
   await app.register(dashboardRoutes, deps)
   await app.register(conventionRoutes, deps)
+  await app.register(chartBucketRoutes, deps)
   await app.register(notebookRoutes, deps)
   // Accounts and access control (docs/security.md).
   await app.register(authRoutes, deps)

@@ -1,5 +1,6 @@
 import type { FieldType, ObjectKind } from '@nereid/core'
 import type { ApiClient, DownloadProgress } from './api-client.js'
+import { BucketBatcher, type BucketLineAnswer } from './bucket-batcher.js'
 import type {
   BucketsWire,
   BulkResultWire,
@@ -45,6 +46,10 @@ export type WireOperation = { op: string; path: string } & Record<string, unknow
 
 /** The native API (docs/api.md) as typed calls, grouped like the documentation. */
 export function createNereidApi(client: ApiClient) {
+  const buckets = new BucketBatcher({
+    fetch: (project, request, signal) =>
+      client.post<{ lines: BucketLineAnswer[] }>(`${project}/series/buckets`, request, signal),
+  })
   return {
     workspaces: {
       list: () => client.get<{ workspaces: Workspace[] }>('/api/v1/workspaces'),
@@ -72,6 +77,11 @@ export function createNereidApi(client: ApiClient) {
         },
       ) => client.patch<Project>(base(ref), patch),
       usage: (ref: ProjectRef) => client.get<Usage>(`${base(ref)}/usage`),
+      /** Deletes the project and everything in it, for good. */
+      delete: (ref: ProjectRef) =>
+        client.delete<{ project: string; objects: number; freedBytes: number; freedBlobs: number }>(
+          base(ref),
+        ),
       fields: (ref: ProjectRef, options: { search?: string; kinds?: ObjectKind[] } = {}) =>
         client.get<{ fields: { path: string; type: FieldType }[] }>(`${base(ref)}/fields`, {
           search: options.search,
@@ -131,12 +141,16 @@ export function createNereidApi(client: ApiClient) {
     },
 
     series: {
+      /** Reads started together (the lines of a chart, a grid of charts) share one request. */
       buckets: (
         ref: ProjectRef,
         object: string,
         request: { path: string; buckets: number; x: 'step' | 'time'; from?: number; to?: number },
         signal?: AbortSignal,
-      ) => client.get<BucketsWire>(`${objectBase(ref, object)}/series/buckets`, request, signal),
+      ): Promise<BucketsWire> => {
+        const { buckets: count, x, ...line } = request
+        return buckets.read(base(ref), { buckets: count, x, line: { object, ...line } }, signal)
+      },
       page: (
         ref: ProjectRef,
         object: string,

@@ -9,6 +9,8 @@ import { bucketsForWidth } from './core/zoom.js'
 import { useChartData, type ChartLine } from './use-chart-data.js'
 import { formatNumber } from '../runs-table/core/format-value.js'
 
+const NO_LINES: ChartLine[] = []
+
 export interface ChartSettings {
   mode: XAxisMode
   smoothing: number
@@ -53,7 +55,8 @@ export function MetricChart({
     Math.max(100, Math.ceil(width / 100) * 100),
     window.devicePixelRatio,
   )
-  const data = useChartData(projectRef, lines, settings.mode, range, buckets)
+  // Nothing is read before the first layout: the width decides the bucket count.
+  const data = useChartData(projectRef, width > 0 ? lines : NO_LINES, settings.mode, range, buckets)
   const plot = useMemo(
     () => buildPlotData(data.runs, settings),
     [data.runs, settings.mode, settings.smoothing, settings.logScale],
@@ -182,7 +185,7 @@ export function MetricChart({
           {firstError.line.label}: {describeError(firstError.error).detail}
         </div>
       )}
-      {!data.loading && lines.length > 0 && plot.points === 0 && (
+      {!data.loading && width > 0 && lines.length > 0 && plot.points === 0 && (
         <div className="small muted">No points logged yet.</div>
       )}
       <div className="row small" style={{ gap: 12, marginTop: 4 }}>

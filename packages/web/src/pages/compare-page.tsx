@@ -47,6 +47,7 @@ export default function ComparePage({
   const [tab, setTab] = useState<'charts' | 'table'>('charts')
   const [onlyDiff, setOnlyDiff] = useState(false)
   const [search, setSearch] = useState('')
+  const loading = results.some((result) => result.isPending)
   const loaded = results.flatMap((result) => (result.data ? [result.data] : []))
   const colors = useMemo(() => assignRunColors(ids), [ids.join(',')])
   const seriesPaths = useMemo(() => {
@@ -115,7 +116,7 @@ export default function ComparePage({
           </button>
         </div>
       </div>
-      {results.some((result) => result.isPending) && (
+      {loading && (
         <div className="page">
           <Spinner label="Loading the runs…" />
         </div>
@@ -141,33 +142,36 @@ export default function ComparePage({
           {seriesPaths.length === 0 && loaded.length > 0 && (
             <p className="muted">These runs have no float series.</p>
           )}
-          <div className="chart-grid">
-            {seriesPaths
-              .filter((path) => !needle || path.toLowerCase().includes(needle))
-              .map((path) => (
-                <div key={path} className="chart-card" data-chart={path}>
-                  <LazyMount minHeight={260}>
-                    <MetricChart
-                      projectRef={ref}
-                      title={path}
-                      settings={settings}
-                      lines={loaded
-                        .filter((run) =>
-                          run.fields.some((f) => f.path === path && f.type === 'floatSeries'),
-                        )
-                        .map((run) => ({
-                          key: run.object.id,
-                          object: run.object.id,
-                          path,
-                          label: nameOf(run),
-                          color: colors.get(run.object.shortId)!,
-                          start: Date.parse(run.object.createdAt),
-                        }))}
-                    />
-                  </LazyMount>
-                </div>
-              ))}
-          </div>
+          {/* Charts wait for every run: drawn as runs arrive, each would read its lines again. */}
+          {!loading && (
+            <div className="chart-grid">
+              {seriesPaths
+                .filter((path) => !needle || path.toLowerCase().includes(needle))
+                .map((path) => (
+                  <div key={path} className="chart-card" data-chart={path}>
+                    <LazyMount minHeight={260}>
+                      <MetricChart
+                        projectRef={ref}
+                        title={path}
+                        settings={settings}
+                        lines={loaded
+                          .filter((run) =>
+                            run.fields.some((f) => f.path === path && f.type === 'floatSeries'),
+                          )
+                          .map((run) => ({
+                            key: run.object.id,
+                            object: run.object.id,
+                            path,
+                            label: nameOf(run),
+                            color: colors.get(run.object.shortId)!,
+                            start: Date.parse(run.object.createdAt),
+                          }))}
+                      />
+                    </LazyMount>
+                  </div>
+                ))}
+            </div>
+          )}
         </div>
       ) : (
         <div className="page">

@@ -35,6 +35,7 @@ export default function DashboardsPage({
     <div>
       <ProjectTabs workspace={workspace} project={project} />
       <div className="page">
+        <h1>Dashboards</h1>
         <form
           className="row"
           style={{ marginBottom: 16 }}

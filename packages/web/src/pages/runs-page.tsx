@@ -17,6 +17,7 @@ import {
   removeColumn,
   togglePin,
 } from '../runs-table/core/column-model.js'
+import { columnsToRead, type ColumnWindow } from '../runs-table/core/column-window.js'
 import { pickerFields } from '../runs-table/core/field-picker.js'
 import { FieldPicker } from '../runs-table/field-picker.js'
 import { QueryBar } from '../runs-table/query-bar.js'
@@ -58,7 +59,9 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
     () => columns.filter((column) => column.numeric).map((column) => column.path),
     [columns],
   )
-  const data = useTableData(ref, state, numericColumns)
+  const [columnWindow, setColumnWindow] = useState<ColumnWindow | null>(null)
+  const readColumns = columnsToRead(columns, columnWindow)
+  const data = useTableData(ref, state, numericColumns, readColumns)
 
   const metricNames = conventions.data?.metrics.map((m) => m.name) ?? []
   const tagNames = conventions.data?.tags.map((t) => t.name) ?? []
@@ -244,6 +247,7 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
           }
           onOpen={(row) => navigate(paths.run(workspace, project, row.object.shortId))}
           onVisibleRows={onVisibleRows}
+          onVisibleColumns={setColumnWindow}
         />
       )}
       {!data.grouped && data.total === 0 && (

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useState } from 'react'
-import { useApi, useServices } from '../app-context.js'
+import { useApi, useNavigate, useServices } from '../app-context.js'
 import type { Project, Usage } from '../api/wire-types.js'
 import { ErrorMessage } from '../components/error-message.js'
 import { Link } from '../components/link.js'
@@ -16,7 +16,10 @@ const KIND_COLORS: Record<string, string> = {
   trash: '#8c564b',
 }
 
-/** A project's settings: description and visibility, storage use and limit, members and roles. */
+/**
+ * A project's settings: description and visibility, storage use and limit, members and roles,
+ * and deleting the project.
+ */
 export default function SettingsPage({
   workspace,
   project,
@@ -56,6 +59,8 @@ export default function SettingsPage({
           Service accounts, invitations and workspace roles are in the{' '}
           <Link to={paths.workspaceSettings(workspace)}>workspace settings</Link>.
         </p>
+        <h2>Danger zone</h2>
+        <DeleteProject projectRef={ref} />
       </div>
     </div>
   )
@@ -289,6 +294,84 @@ function Members({ projectRef: ref }: { projectRef: Ref }) {
         </button>
       </form>
       {(set.isError || remove.isError) && <ErrorMessage error={set.error ?? remove.error} />}
+    </div>
+  )
+}
+
+/**
+ * Deleting the project cannot be undone, so the button stays disabled until the project's name
+ * is typed (as on GitHub): a click alone, or a confirm() dismissed by habit, deletes nothing.
+ */
+function DeleteProject({ projectRef: ref }: { projectRef: Ref }) {
+  const api = useApi()
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const { toast } = useServices()
+  const [open, setOpen] = useState(false)
+  const [typed, setTyped] = useState('')
+  const remove = useMutation({
+    mutationFn: () => api.projects.delete(ref),
+    onSuccess: async (result) => {
+      toast(
+        `Deleted ${result.project}: ${result.objects} objects, ${formatBytes(result.freedBytes)}`,
+      )
+      queryClient.removeQueries({ queryKey: ['project', ref.workspace, ref.project] })
+      await queryClient.invalidateQueries({ queryKey: ['projects', ref.workspace] })
+      navigate(paths.workspace(ref.workspace), { replace: true })
+    },
+  })
+  if (!open) {
+    return (
+      <div className="card card-body row" style={{ justifyContent: 'space-between' }}>
+        <span>
+          Delete this project with all its runs, models, notebooks, files, views and dashboards.
+        </span>
+        <button className="danger" onClick={() => setOpen(true)}>
+          Delete project
+        </button>
+      </div>
+    )
+  }
+  return (
+    <div className="card card-body" role="alertdialog" aria-labelledby="delete-project-title">
+      <strong id="delete-project-title">
+        Delete {ref.workspace}/{ref.project} for good?
+      </strong>
+      <p className="small">
+        Everything in the project is deleted at once and cannot be restored: there is no trash for
+        projects. Files no other project uses are removed from storage.
+      </p>
+      <div className="field">
+        <label htmlFor="delete-project-name">
+          Type <span className="mono">{ref.project}</span> to confirm
+        </label>
+        <input
+          id="delete-project-name"
+          autoComplete="off"
+          autoFocus
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+        />
+      </div>
+      {remove.isError && <ErrorMessage error={remove.error} />}
+      <div className="row" style={{ gap: 8 }}>
+        <button
+          className="danger"
+          disabled={typed !== ref.project || remove.isPending}
+          onClick={() => remove.mutate()}
+        >
+          {remove.isPending ? 'Deleting…' : 'Delete this project'}
+        </button>
+        <button
+          onClick={() => {
+            setOpen(false)
+            setTyped('')
+          }}
+          disabled={remove.isPending}
+        >
+          Cancel
+        </button>
+      </div>
     </div>
   )
 }

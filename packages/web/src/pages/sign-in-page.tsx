@@ -18,6 +18,8 @@ export function SignInPage({ reason }: { reason: string | null }) {
   const [token, setToken] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  // Set by the server when single sign-on failed (expired, refused by the provider, …).
+  const ssoError = new URLSearchParams(location.search).get('ssoError')
   const returnTo =
     new URLSearchParams(location.search).get('returnTo') ??
     (location.pathname.startsWith('/-/sign-in') ? '/' : location.href)
@@ -46,6 +48,11 @@ export function SignInPage({ reason }: { reason: string | null }) {
         in to Nereid
       </h1>
       {reason && <div className="notice">{reason}</div>}
+      {ssoError && (
+        <div className="notice error" role="alert">
+          Single sign-on failed: {ssoError}. Try again, or sign in with a password or an API token.
+        </div>
+      )}
       {providers.isPending && <Spinner />}
       {providers.isError && (
         <ErrorMessage error={providers.error} retry={() => void providers.refetch()} />

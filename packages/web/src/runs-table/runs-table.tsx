@@ -9,6 +9,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { GroupWire } from '../api/wire-types.js'
 import type { ColumnSpec } from './core/column-model.js'
+import type { ColumnWindow } from './core/column-window.js'
 import { formatNumber } from './core/format-value.js'
 import { moveFocus, type CellFocus } from './core/keyboard-focus.js'
 import type { TableSort } from './core/table-state.js'
@@ -37,6 +38,8 @@ export interface RunsTableProps {
   onOpen(row: TableRow): void
   /** The rows on screen changed (for sparklines, flags, live updates). */
   onVisibleRows(rows: TableRow[]): void
+  /** The scrolling columns on screen changed (rows are read with those). */
+  onVisibleColumns?(window: ColumnWindow): void
 }
 
 /**
@@ -165,6 +168,11 @@ export function RunsTable(props: RunsTableProps) {
 
   const virtualCols = cols.getVirtualItems()
   const firstCol = virtualCols[0]
+  const firstColIndex = firstCol?.index ?? 0
+  const lastColIndex = virtualCols.at(-1)?.index ?? 0
+  useEffect(() => {
+    props.onVisibleColumns?.({ first: firstColIndex, last: lastColIndex })
+  }, [firstColIndex, lastColIndex])
   const spacer = firstCol ? firstCol.start : 0
   const totalWidth = leftWidth + centerWidth
   const focusedPath = focus ? ordered[focus.column]?.column.id : null
@@ -387,7 +395,16 @@ const DataRow = memo(
       const focused = props.focusColumn === layout.index
       const className = `cell${layout.numeric ? ' numeric' : ''}${layout.left !== null ? ' pinned' : ''}${focused ? ' focused' : ''}${row ? '' : ' placeholder'}`
       const style = { width: layout.width, ...(layout.left !== null ? { left: layout.left } : {}) }
-      if (!row) return <div key={layout.path} className={className} style={style} />
+      // A column the row was not read with (it came into view since): loading, not empty.
+      if (!row || (layout.path !== 'sys/id' && !row.columns.has(layout.path))) {
+        return (
+          <div
+            key={layout.path}
+            className={row ? `${className} placeholder` : className}
+            style={style}
+          />
+        )
+      }
       return (
         <div
           key={layout.path}

@@ -4,8 +4,14 @@ import type { FieldWire, ObjectInfo, SearchRow } from '../api/wire-types.js'
 export interface TableRow {
   object: ObjectInfo
   fields: Map<string, FieldWire>
+  /** The columns the row was read with (a missing field of another column is not known yet). */
+  columns: ReadonlySet<string>
 }
 
-export function toTableRow(row: SearchRow): TableRow {
-  return { object: row.object, fields: new Map(row.fields.map((field) => [field.path, field])) }
+export function toTableRow(row: SearchRow, columns: ReadonlySet<string>): TableRow {
+  return {
+    object: row.object,
+    fields: new Map(row.fields.map((field) => [field.path, field])),
+    columns,
+  }
 }

@@ -56,9 +56,13 @@ export function useTableData(
   ref: ProjectRef,
   state: TableState,
   numericColumns: string[],
+  /** The columns to read (those on screen); all of the table's when left out. */
+  readColumns?: readonly string[],
 ): TableData {
   const api = useApi()
-  const columns = useMemo(() => [...new Set(state.columns)].sort(), [state.columns])
+  const readKey = (readColumns ?? state.columns).join('\n')
+  const columns = useMemo(() => [...new Set(readColumns ?? state.columns)].sort(), [readKey])
+  const columnSet = useMemo(() => new Set(columns), [columns])
   const common = {
     query: state.query.trim() || undefined,
     kinds: ['run' as const],
@@ -77,7 +81,7 @@ export function useTableData(
         { ...common, sort, columns, limit, offset },
         signal,
       )
-      return { total: result.total, rows: result.rows.map(toTableRow) }
+      return { total: result.total, rows: result.rows.map((row) => toTableRow(row, columnSet)) }
     },
   })
 
@@ -142,7 +146,10 @@ export function useTableData(
             { ...common, query: query || undefined, sort, columns, limit, offset },
             signal,
           )
-          return { total: result.total, rows: result.rows.map(toTableRow) }
+          return {
+            total: result.total,
+            rows: result.rows.map((row) => toTableRow(row, columnSet)),
+          }
         },
       })
       source.subscribe(() => setTick((tick) => tick + 1))

@@ -116,12 +116,15 @@ export function ViewsMenu({
             </button>
           )}
           {activeView && !activeView.isDefault && (
-            <button role="menuitem" onClick={() => makeDefault.mutate(activeView.id)}>
+            <button
+              role="menuitem"
+              onClick={() => (makeDefault.mutate(activeView.id), setOpen(false))}
+            >
               Make “{activeView.name}” the project default
             </button>
           )}
           {activeView?.isDefault && (
-            <button role="menuitem" onClick={() => makeDefault.mutate(null)}>
+            <button role="menuitem" onClick={() => (makeDefault.mutate(null), setOpen(false))}>
               Stop using “{activeView.name}” as default
             </button>
           )}

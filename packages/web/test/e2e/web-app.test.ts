@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +19,7 @@ describe('web app in Chromium', () => {
   let fixture: Fixture
   let page: Page
   const errors: string[] = []
+  let savedViewId = ''
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true })
@@ -98,6 +99,7 @@ describe('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Save view' }).click()
     await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBeTruthy()
     const viewId = new URL(page.url()).searchParams.get('view')!
+    savedViewId = viewId
     const fresh = await browser.context.newPage()
     try {
       await fresh.goto(`${runsUrl()}?view=${viewId}`)
@@ -129,6 +131,38 @@ describe('web app in Chromium', () => {
     await page.getByLabel('Group by').selectOption('')
   })
 
+  it('makes a saved view the project default, opened by the bare project URL', async () => {
+    await page.goto(`${runsUrl()}?view=${savedViewId}`)
+    await expect.poll(visibleRuns).toHaveLength(2)
+    await page.getByTestId('views-button').click()
+    await page.getByRole('menuitem', { name: 'Make “Adam runs” the project default' }).click()
+    await page.getByText('Default view changed').waitFor()
+    await page.getByTestId('views-button').click()
+    await page
+      .getByRole('menuitem', { name: /Adam runs/ })
+      .locator('.badge', { hasText: 'default' })
+      .waitFor()
+    await page.getByTestId('views-button').click()
+    const fresh = await browser.context.newPage()
+    try {
+      await fresh.goto(runsUrl())
+      await expect
+        .poll(() => fresh.getByLabel('NQL filter').inputValue())
+        .toBe('`params/optimizer`:string = "adam"')
+      await expect.poll(() => fresh.locator('.grid-row[data-run]').count()).toBe(2)
+      expect(await fresh.getByTestId('views-button').textContent()).toContain('Adam runs')
+    } finally {
+      await fresh.close()
+    }
+    // The steps after this one expect every run on the bare project URL.
+    await page.goto(`${runsUrl()}?view=${savedViewId}`)
+    await page.getByTestId('views-button').click()
+    await page.getByRole('menuitem', { name: 'Stop using “Adam runs” as default' }).click()
+    await page.getByText('Default view changed').waitFor()
+    await page.goto(runsUrl())
+    await expect.poll(visibleRuns).toHaveLength(3)
+  })
+
   it('navigates the table with the keyboard', async () => {
     await page.locator('.grid-scroll').focus()
     await page.keyboard.press('ArrowDown')
@@ -138,6 +172,67 @@ describe('web app in Chromium', () => {
     await page.keyboard.press('Enter')
     await page.waitForURL(/\/e\/VISION-\d+/)
     await page.goBack()
+  })
+
+  it('pins a column to the left and keeps it in the URL', async () => {
+    await page.goto(`${runsUrl()}?col=sys/id&col=sys/name&col=params/lr&col=params/optimizer`)
+    await rowOf(fixture.runs.baseline).waitFor()
+    await page.getByRole('button', { name: 'Column menu of params/optimizer' }).click()
+    await page.getByRole('menuitem', { name: 'Pin to the left' }).click()
+    await expect
+      .poll(() => new URL(page.url()).searchParams.getAll('pin'))
+      .toContain('params/optimizer')
+    const header = page.locator('.header-cell', {
+      has: page.locator('.label[data-path="params/optimizer"]'),
+    })
+    expect(await header.getAttribute('class')).toContain('pinned')
+    // A pinned cell stays in place when the table scrolls sideways.
+    const cell = rowOf(fixture.runs.baseline).locator('[data-path="params/optimizer"]')
+    expect(await cell.getAttribute('class')).toContain('pinned')
+    await shot('runs-pinned')
+  })
+
+  it('reads the columns that come into view when a wide table scrolls sideways', async () => {
+    const params = new URLSearchParams()
+    for (const path of [
+      'sys/id',
+      'sys/name',
+      ...Array.from({ length: 40 }, (_, i) => `extra/c${String(i).padStart(2, '0')}`),
+      'params/lr',
+    ])
+      params.append('col', path)
+    await page.goto(`${runsUrl()}?${params}`)
+    await rowOf(fixture.runs.baseline).waitFor()
+    // Rows are read with the columns on screen; the last one is far off to the right.
+    const lr = rowOf(fixture.runs.baseline).locator('[data-path="params/lr"]')
+    expect(await lr.count()).toBe(0)
+    await page.locator('.grid-scroll').evaluate((grid) => (grid.scrollLeft = grid.scrollWidth))
+    await expect.poll(() => lr.textContent()).toBe('0.01')
+  })
+
+  it("edits a run's name, description and tags", async () => {
+    await page.goto(`${server.url}/team/vision/e/${fixture.runs.tuned}`)
+    await page.getByLabel('Name', { exact: true }).fill('tuned-lr')
+    await page.getByRole('button', { name: 'Save name' }).click()
+    await page.getByRole('heading', { name: `${fixture.runs.tuned} tuned-lr` }).waitFor()
+    await page.getByLabel('Description (Markdown)').fill('Uses a **lower** learning rate.')
+    await page.getByRole('button', { name: 'Save description' }).click()
+    await page.locator('.card strong', { hasText: 'lower' }).waitFor()
+    await page.getByLabel('New tag').fill('reviewed')
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
+    await page.getByTestId('tags').getByText('reviewed').waitFor()
+    await shot('run-overview')
+    await page.reload()
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('tuned-lr')
+    const stored = await fetch(
+      `${server.url}/api/v1/projects/team/vision/objects/${fixture.runs.tuned}/fields`,
+      { headers: { authorization: `Bearer ${server.token}` } },
+    ).then((r) => r.json() as Promise<{ fields: { path: string; value: { values?: string[] } }[] }>)
+    const tags = stored.fields.find((field) => field.path === 'sys/tags')!.value.values
+    expect(tags).toContain('reviewed')
+    // Removing a tag works the same way (and keeps the tags the conventions step expects).
+    await page.getByRole('button', { name: 'Remove tag reviewed' }).click()
+    await expect.poll(() => page.getByTestId('tags').getByText('reviewed').count()).toBe(0)
   })
 
   it('opens a run and draws a chart with data', async () => {
@@ -182,6 +277,14 @@ describe('web app in Chromium', () => {
     await page.locator('[data-file="artifacts/samples"] .path').click()
     await page.getByRole('button', { name: /readme\.txt/ }).click()
     await page.getByText('sample files').waitFor()
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download zip' }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe('samples.zip')
+    const zip = await readFile((await download.path())!)
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK')
+    expect(zip.toString('latin1')).toContain('readme.txt')
   })
 
   it('shows the metadata tree, logs and images of a run', async () => {
@@ -193,6 +296,23 @@ describe('web app in Chromium', () => {
     await page.goto(`${server.url}/team/vision/e/${fixture.runs.baseline}/images`)
     await expect.poll(() => page.locator('.gallery img').count()).toBe(3)
     await shot('run-images')
+  })
+
+  it('shows source code, git state and monitoring charts of a run', async () => {
+    await page.goto(`${server.url}/team/vision/e/${fixture.runs.baseline}/source`)
+    await page.getByText('3f2a9c1d0b7e4a5f8c6d2e1b0a9f8e7d6c5b4a39').waitFor()
+    await page.getByText('Tune the warm-up').waitFor()
+    await page.locator('[data-file="source_code/files"] .path').click()
+    await page.getByRole('button', { name: /train\.py/ }).click()
+    await page.getByText('print("training")').waitFor()
+    await shot('run-source')
+    await page.goto(`${server.url}/team/vision/e/${fixture.runs.baseline}/monitoring`)
+    const cpu = page.locator('[data-chart="monitoring/ab12/cpu"] .chart-canvas')
+    await expect.poll(() => cpu.getAttribute('data-points')).toMatch(/^[1-9]\d*$/)
+    await shot('run-monitoring')
+    await page.goto(`${server.url}/team/vision/e/${fixture.runs.baseline}/logs`)
+    await page.getByText('epoch 1 done').waitFor()
+    await shot('run-logs')
   })
 
   it('compares two runs on shared charts and side by side', async () => {
@@ -241,6 +361,42 @@ describe('web app in Chromium', () => {
     await shot('dashboard')
   })
 
+  it('moves and resizes dashboard widgets, and keeps their places', async () => {
+    await page.getByRole('button', { name: 'Edit', exact: true }).click()
+    await page.getByRole('button', { name: 'Save dashboard' }).waitFor()
+    const notes = page.locator('.widget[data-widget="Notes"]')
+    const chart = page.locator('.widget[data-widget="Loss of prod runs"]')
+    const before = (await notes.boundingBox())!
+    const corner = (await notes.locator('.widget-resize').boundingBox())!
+    await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(corner.x + corner.width / 2, corner.y + 240, { steps: 8 })
+    await page.mouse.up()
+    await expect
+      .poll(async () => (await notes.boundingBox())!.height)
+      .toBeGreaterThan(before.height + 150)
+    // Dropped onto the chart's place, the notes take it and the chart moves out of the way.
+    const chartBefore = (await chart.boundingBox())!
+    const header = (await notes.locator('.widget-header').boundingBox())!
+    await page.mouse.move(header.x + 40, header.y + header.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(chartBefore.x + 40, header.y + header.height / 2, { steps: 8 })
+    await page.mouse.up()
+    await expect
+      .poll(async () => Math.round((await notes.boundingBox())!.x))
+      .toBe(Math.round(chartBefore.x))
+    expect((await chart.boundingBox())!.y).toBeGreaterThan((await notes.boundingBox())!.y)
+    await page.getByRole('button', { name: 'Save dashboard' }).click()
+    await page.getByText('Dashboard saved').waitFor()
+    await page.reload()
+    await notes.waitFor()
+    const saved = (await notes.boundingBox())!
+    expect(Math.round(saved.x)).toBe(Math.round(chartBefore.x))
+    expect(saved.height).toBeGreaterThan(before.height + 150)
+    expect((await chart.boundingBox())!.y).toBeGreaterThan(saved.y)
+    await shot('dashboard-arranged')
+  })
+
   it("changes a model version's stage", async () => {
     await page.goto(`${server.url}/team/vision/models`)
     await page.getByRole('link', { name: fixture.model }).click()
@@ -262,6 +418,9 @@ describe('web app in Chromium', () => {
     await rowOf(fixture.runs.sgd).getByRole('checkbox').check()
     await page.getByRole('button', { name: 'Move to trash' }).click()
     await expect.poll(visibleRuns).toHaveLength(2)
+    await page.getByLabel('Show trashed').check()
+    await expect.poll(visibleRuns).toHaveLength(3)
+    expect(new URL(page.url()).searchParams.get('trashed')).toBe('1')
     await page.goto(`${server.url}/team/vision/trash`)
     await page.getByLabel(`Select ${fixture.runs.sgd}`).check()
     await shot('trash')
@@ -323,6 +482,9 @@ describe('web app in Chromium', () => {
 
   it('shows the remaining pages', async () => {
     for (const [path, name, ready] of [
+      ['/team/vision/dashboards', 'dashboards', 'Dashboards'],
+      ['/team/vision/models', 'models', 'Models'],
+      ['/team/vision/notebooks', 'notebooks', 'Notebooks'],
       ['/team/vision/metadata', 'project-metadata', 'Object sections'],
       ['/team/vision/settings', 'settings', 'Project settings'],
       ['/team/-/settings', 'workspace-settings', 'Settings of team'],
@@ -342,8 +504,12 @@ describe('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).waitFor()
     await page.goto(runsUrl())
     await expect.poll(visibleRuns).toHaveLength(3)
-    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'))
+    const dark = await page.evaluate(() => document.documentElement.dataset.theme === 'dark')
+    if (dark) await page.getByRole('button', { name: 'Switch to light theme' }).click()
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click()
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
     await shot('runs-table-dark')
+    await page.getByRole('button', { name: 'Switch to light theme' }).click()
     expect(errors).toEqual([])
   })
 })

@@ -48,6 +48,16 @@ describe('row source', () => {
     expect(server.calls.map((c) => c.offset)).toEqual([0, 100, 200])
   })
 
+  it('reads nothing but the rows on screen until the first page has arrived', async () => {
+    const server = fakeServer(10_000)
+    const source = new RowSource({ pageSize: 50, fetchPage: server.fetchPage, readAhead: 4 })
+    source.setVisibleRange(0, 30)
+    expect(server.calls.map((c) => c.offset)).toEqual([0])
+    server.calls[0]!.resolve()
+    await flush()
+    expect(server.calls.map((c) => c.offset)).toEqual([0, 50, 100, 150])
+  })
+
   it('reads ahead in the direction of scrolling', async () => {
     const server = fakeServer(10_000)
     const source = new RowSource({ pageSize: 100, fetchPage: server.fetchPage, concurrency: 10 })
@@ -144,5 +154,63 @@ describe('row source', () => {
     source.setVisibleRange(0, 10)
     source.dispose()
     expect(server.calls.every((call) => call.signal.aborted)).toBe(true)
+  })
+})
+
+describe('row source while scrolling fast', () => {
+  /** A clock the test moves by hand. */
+  function manualClock() {
+    let t = 0
+    return { now: () => t, advance: (ms: number) => void (t += ms) }
+  }
+
+  it('reads the pages the view will have reached when their answers arrive', async () => {
+    const server = fakeServer(100_000)
+    const clock = manualClock()
+    const source = new RowSource({
+      pageSize: 50,
+      fetchPage: server.fetchPage,
+      readAhead: 0,
+      concurrency: 10,
+      now: clock.now,
+    })
+    // A first page that takes 200 ms teaches the source how long pages take.
+    source.setVisibleRange(0, 30)
+    clock.advance(200)
+    server.calls[0]!.resolve()
+    await flush()
+    server.calls.length = 0
+    // Scrolling at 0.5 rows/ms: in 200 ms (times a margin of 1.5) the view moves 150 rows.
+    clock.advance(20)
+    source.setVisibleRange(10, 40)
+    clock.advance(20)
+    source.setVisibleRange(20, 50)
+    // Rows 20–50 are loaded already; rows 170–200 are where the view will be.
+    expect(server.calls.map((c) => c.offset)).toEqual([150])
+    // Without the scroll's speed (it stopped) only the rows on screen are read.
+    clock.advance(1000)
+    server.calls.length = 0
+    source.setVisibleRange(5000, 5030)
+    expect(server.calls.map((c) => c.offset)).toEqual([5000, 4950])
+  })
+
+  it('treats a leap of many screens as a jump, not a speed', async () => {
+    const server = fakeServer(100_000)
+    const clock = manualClock()
+    const source = new RowSource({
+      pageSize: 50,
+      fetchPage: server.fetchPage,
+      readAhead: 0,
+      concurrency: 10,
+      now: clock.now,
+    })
+    source.setVisibleRange(0, 30)
+    clock.advance(100)
+    server.calls[0]!.resolve()
+    await flush()
+    server.calls.length = 0
+    clock.advance(10)
+    source.setVisibleRange(90_000, 90_030)
+    expect(server.calls.map((c) => c.offset)).toEqual([90_000, 89_950])
   })
 })

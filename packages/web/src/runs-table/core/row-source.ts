@@ -15,7 +15,13 @@ export interface RowSourceOptions<Row> {
   concurrency?: number
   /** Shown while a page of this source is loading (the previous query's rows, say). */
   fallback?: RowSource<Row> | null
+  /** Milliseconds on a monotonic clock (scroll speed and answer times). */
+  now?: () => number
 }
+
+/** A scroll that has not moved for this long has stopped: nothing is read ahead of it. */
+const SETTLED_MS = 250
+const JUMP_SCREENS = 10
 
 type PageState<Row> =
   | { status: 'loading'; controller: AbortController }
@@ -36,7 +42,12 @@ export class RowSource<Row> {
   #error: unknown = null
   #visible = { start: 0, end: 0 }
   #direction: 1 | -1 = 1
-  #inFlight = 0
+  readonly #inFlight = new Set<AbortController>()
+  /** Rows per millisecond the view moves (smoothed), and when it last moved. */
+  #speed = 0
+  #movedAt = -Infinity
+  /** How long a page takes to arrive (smoothed, ms); 0 until one has. */
+  #latency = 0
   #version = 0
   #notifyScheduled = false
   #disposed = false
@@ -46,6 +57,7 @@ export class RowSource<Row> {
       maxPages: 40,
       readAhead: 2,
       concurrency: 3,
+      now: () => performance.now(),
       ...options,
     }
     this.#fallback = options.fallback ?? null
@@ -86,7 +98,18 @@ export class RowSource<Row> {
   /** The rows [start, end) are on screen: read what they need, then what comes next. */
   setVisibleRange(start: number, end: number): void {
     if (this.#disposed) return
-    if (start !== this.#visible.start) this.#direction = start > this.#visible.start ? 1 : -1
+    if (start !== this.#visible.start) {
+      this.#direction = start > this.#visible.start ? 1 : -1
+      const now = this.#options.now()
+      const elapsed = now - this.#movedAt
+      const moved = Math.abs(start - this.#visible.start)
+      // A leap of many screens (Home, End, a click on the scrollbar) is a jump, not a speed.
+      const jumped = moved > JUMP_SCREENS * Math.max(1, end - start)
+      const speed = elapsed > 0 && !jumped ? moved / elapsed : 0
+      this.#speed =
+        elapsed > SETTLED_MS || jumped ? 0 : this.#speed === 0 ? speed : (this.#speed + speed) / 2
+      this.#movedAt = now
+    }
     this.#visible = { start: Math.max(0, start), end: Math.max(start, end) }
     this.#pump()
   }
@@ -142,26 +165,41 @@ export class RowSource<Row> {
     return Math.floor(index / this.#options.pageSize)
   }
 
-  /** Pages wanted, most urgent first: the visible ones, then ahead, then one behind. */
+  /**
+   * Pages wanted, most urgent first: the visible ones (alone, until the first answer); while
+   * scrolling, the ones the view will have reached when an answer arrives (so a fast scroll
+   * finds rows where it is, not where it was); then ahead; then one behind.
+   */
   #wanted(): number[] {
-    const first = this.#pageOf(this.#visible.start)
-    const last = this.#pageOf(Math.max(this.#visible.start, this.#visible.end - 1))
+    const { pageSize, readAhead, maxPages } = this.#options
+    const { start, end } = this.#visible
+    const first = this.#pageOf(start)
+    const last = this.#pageOf(Math.max(start, end - 1))
     const lastPage =
-      this.#total === null
-        ? Infinity
-        : Math.max(0, Math.ceil(this.#total / this.#options.pageSize) - 1)
+      this.#total === null ? Infinity : Math.max(0, Math.ceil(this.#total / pageSize) - 1)
     const pages: number[] = []
     for (let page = first; page <= last; page++) pages.push(page)
+    // Until the first rows are in, nothing competes with them for the server or the page.
+    if (this.#total === null) return pages
+    const moving = this.#options.now() - this.#movedAt <= SETTLED_MS
+    const lead = moving
+      ? Math.min(this.#speed * this.#latency * 1.5, (pageSize * maxPages) / 4) * this.#direction
+      : 0
+    if (Math.abs(lead) >= pageSize / 2) {
+      const from = this.#pageOf(Math.max(0, start + lead))
+      const to = this.#pageOf(Math.max(0, end - 1 + lead))
+      for (let page = from; page <= to; page++) pages.push(page)
+    }
     const ahead = this.#direction === 1 ? last : first
-    for (let i = 1; i <= this.#options.readAhead; i++) pages.push(ahead + i * this.#direction)
+    for (let i = 1; i <= readAhead; i++) pages.push(ahead + i * this.#direction)
     pages.push(this.#direction === 1 ? first - 1 : last + 1)
-    return pages.filter((page) => page >= 0 && page <= lastPage)
+    return [...new Set(pages)].filter((page) => page >= 0 && page <= lastPage)
   }
 
   #pump(): void {
     if (this.#disposed) return
     for (const page of this.#wanted()) {
-      if (this.#inFlight >= this.#options.concurrency) break
+      if (this.#inFlight.size >= this.#options.concurrency) break
       if (this.#pages.has(page)) continue
       const controller = new AbortController()
       this.#pages.set(page, { status: 'loading', controller })
@@ -171,11 +209,14 @@ export class RowSource<Row> {
   }
 
   async #fetch(page: number, controller: AbortController): Promise<void> {
-    this.#inFlight++
+    this.#inFlight.add(controller)
+    const started = this.#options.now()
     try {
       const { pageSize } = this.#options
       const result = await this.#options.fetchPage(page * pageSize, pageSize, controller.signal)
       if (this.#disposed || controller.signal.aborted) return
+      const took = this.#options.now() - started
+      this.#latency = this.#latency === 0 ? took : this.#latency * 0.7 + took * 0.3
       this.#error = null
       this.#total = result.total
       this.#pages.set(page, { status: 'loaded', rows: result.rows, refreshing: null })
@@ -189,7 +230,7 @@ export class RowSource<Row> {
       this.#notify()
       return
     } finally {
-      this.#inFlight--
+      this.#inFlight.delete(controller)
     }
     this.#pump()
   }

@@ -131,6 +131,8 @@ export async function logFixture(url: string, token: string): Promise<Fixture> {
         await writeFile(join(dir, 'samples', 'readme.txt'), 'sample files\n')
         await writeFile(join(dir, 'samples', 'nested', 'data.json'), '{"a": 1}')
         run.field('artifacts/samples').uploadFiles(join(dir, 'samples'), { base: dir })
+        await writeFile(join(dir, 'train.py'), 'import nereid\nprint("training")\n')
+        run.field('source_code/files').uploadFiles(join(dir, 'train.py'), { base: dir })
         for (const [index, color] of (
           [
             [255, 0, 0],
@@ -148,6 +150,31 @@ export async function logFixture(url: string, token: string): Promise<Fixture> {
       await run.stop()
       created.push(run.id!)
     }
+
+    // The git state a client records next to the source files (the SDK reads it from git).
+    const gitState = await fetch(
+      `${url}/api/v1/projects/team/vision/objects/${created[0]}/operations`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          operations: [
+            {
+              op: 'assignGitRef',
+              path: 'source_code/git',
+              commitId: '3f2a9c1d0b7e4a5f8c6d2e1b0a9f8e7d6c5b4a39',
+              message: 'Tune the warm-up',
+              authorName: 'Alice',
+              authorEmail: 'alice@example.com',
+              branch: 'main',
+              dirty: true,
+              remotes: ['git@example.com:team/vision.git'],
+            },
+          ],
+        }),
+      },
+    )
+    if (!gitState.ok) throw new Error(`logging the git state failed: ${await gitState.text()}`)
 
     const model = await initModel({ ...common, key: 'MOD', name: 'classifier' })
     await model.stop()
