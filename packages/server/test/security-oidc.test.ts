@@ -102,13 +102,16 @@ async function startProvider(redirectUri: string) {
 class Browser {
   readonly jars = new Map<string, Map<string, string>>()
 
-  async get(url: string): Promise<Response> {
+  async get(url: string, accept?: string): Promise<Response> {
     const target = new URL(url)
     const jar = this.jars.get(target.origin) ?? new Map<string, string>()
     this.jars.set(target.origin, jar)
     const response = await fetch(target, {
       redirect: 'manual',
-      headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') },
+      headers: {
+        cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '),
+        ...(accept ? { accept } : {}),
+      },
     })
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';')
@@ -253,6 +256,22 @@ describe('single sign-on with OpenID Connect', () => {
     // Nor can the same callback be used twice.
     expect((await victim.get(callback)).status).toBe(302)
     expect((await victim.get(callback)).status).toBe(401)
+  })
+
+  it('sends a person whose sign-in failed back to the sign-in page with the reason', async () => {
+    await start()
+    const victim = new Browser()
+    const login = await victim.get(`${nereid}/api/v1/auth/oidc/login`)
+    const callback = await victim.follow(
+      login.headers.get('location')!,
+      `${nereid}/api/v1/auth/oidc/callback`,
+    )
+    const page = await new Browser().get(callback, 'text/html,application/xhtml+xml')
+    expect(page.status).toBe(302)
+    const location = new URL(page.headers.get('location')!, nereid)
+    expect(location.pathname).toBe('/-/sign-in')
+    expect(location.searchParams.get('ssoError')).toMatch(/not started in this browser/)
+    expect(page.headers.getSetCookie().some((c) => c.startsWith('nereid_session='))).toBe(false)
   })
 
   it('never redirects to another site after signing in', async () => {

@@ -1,3 +1,4 @@
+import { NereidError } from '@nereid/core'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
@@ -56,6 +57,17 @@ export async function oidcRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
         querystring: CallbackQuery,
       },
     },
-    async (request, reply) => reply.redirect(await oidc.complete(request, reply), 302),
+    async (request, reply) => {
+      try {
+        return reply.redirect(await oidc.complete(request, reply), 302)
+      } catch (error) {
+        // A person in a browser gets the sign-in page with the reason, not a JSON document;
+        // scripts (and anything not asking for HTML) get the usual error answer.
+        const wantsPage = (request.headers.accept ?? '').includes('text/html')
+        if (!wantsPage || !(error instanceof NereidError) || error.code !== 'SSO_FAILED')
+          throw error
+        return reply.redirect(`/-/sign-in?ssoError=${encodeURIComponent(error.message)}`, 302)
+      }
+    },
   )
 }
