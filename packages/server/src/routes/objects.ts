@@ -2,8 +2,14 @@ import { LIMITS, NereidError, validatePath } from '@nereid/core'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
-import { FieldBody, ObjectBody, ObjectParams, PathQuery, ProjectParams } from '../schemas/common.js'
-import { Nullable } from '../schemas/accounts.js'
+import {
+  FieldBody,
+  ObjectBody,
+  ObjectParams,
+  PathQuery,
+  ProjectParams,
+  Nullable,
+} from '../schemas/common.js'
 import { presentField, presentObject } from '../schemas/present.js'
 import { findObject } from '../services/object-lookup.js'
 import { OperationBatchWire } from '@nereid/core'

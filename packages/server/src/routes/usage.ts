@@ -3,8 +3,7 @@ import type { ProjectUsage } from '@nereid/store'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
-import { ProjectParams } from '../schemas/common.js'
-import { Nullable } from '../schemas/accounts.js'
+import { ProjectParams, Nullable } from '../schemas/common.js'
 import { AuditLog } from '../services/audit-log.js'
 
 const UsageBody = Type.Object({

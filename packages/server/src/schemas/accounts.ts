@@ -71,12 +71,4 @@ export const ProjectRoleSchema = Type.Union([
   Type.Literal('viewer'),
 ])
 
-/**
- * A request field that may be null. Not a union: with type coercion on, ajv turns null into 0
- * (or 0 into null) for `anyOf` branches; `nullable` keeps each value as it was sent.
- */
-export function Nullable<T>(schema: Record<string, unknown>) {
-  return Type.Unsafe<T | null>({ ...schema, nullable: true })
-}
-
 export { iso, isoOrNull }

@@ -60,3 +60,11 @@ export const FieldBody = Type.Object({
 })
 
 export const PathQuery = Type.Object({ path: Type.String({ minLength: 1 }) })
+
+/**
+ * A request field that may be null. Not a union: with type coercion on, ajv turns null into 0
+ * (or 0 into null) for `anyOf` branches; `nullable` keeps each value as it was sent.
+ */
+export function Nullable<T>(schema: Record<string, unknown>) {
+  return Type.Unsafe<T | null>({ ...schema, nullable: true })
+}

@@ -7,6 +7,7 @@ import {
   queryPaths,
   type CompileEnv,
 } from '../search/compile-query.js'
+import { lookupPaths } from '../search/path-lookup.js'
 import { VIRTUAL_COLUMNS } from '../search/virtual-columns.js'
 import type { StoreContext } from '../store-context.js'
 import type { GroupAggregate, GroupRequest, GroupStore, RunGroup } from '../store.js'
@@ -255,32 +256,4 @@ function notNumeric(path: string): ValidationError {
 
 function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value)
-}
-
-/** Path ids and the types each path has in the project (as the search looks them up). */
-async function lookupPaths(
-  context: StoreContext,
-  projectId: string,
-  paths: string[],
-): Promise<Pick<CompileEnv, 'pathIds' | 'pathTypes'>> {
-  if (paths.length === 0) return { pathIds: new Map(), pathTypes: new Map() }
-  const session = context.paths.session(context.db)
-  const pathIds = await session.lookupMany(projectId, paths)
-  session.commit()
-  const pathTypes = new Map<number, Set<string>>()
-  if (pathIds.size > 0) {
-    const rows = await context.db
-      .selectFrom('project_fields')
-      .select(['path_id', 'type'])
-      .where('project_id', '=', projectId)
-      .where('path_id', 'in', [...pathIds.values()])
-      .execute()
-    for (const row of rows) {
-      const id = Number(row.path_id)
-      const types = pathTypes.get(id) ?? new Set<string>()
-      types.add(row.type)
-      pathTypes.set(id, types)
-    }
-  }
-  return { pathIds, pathTypes }
 }
