@@ -40,6 +40,7 @@ export class ObjectWriter {
   readonly #lastSeq: number
   readonly #progress: Progress
   #seq = 0
+  #applied = 0
   #batch: { wire: OperationWire; counts: OperationCounts; blobs: PendingBlob[] }[] = []
   #batchPoints = 0
   #batchBlobBytes = 0
@@ -88,6 +89,16 @@ export class ObjectWriter {
       this.#batchBlobBytes >= MAX_BLOB_BYTES
     )
       await this.#send()
+  }
+
+  /** Operations added so far, including those applied in an earlier run. */
+  get added(): number {
+    return this.#seq
+  }
+
+  /** Operations the server applied for the first time (not duplicates of an earlier run). */
+  get applied(): number {
+    return this.#applied
   }
 
   /** Counts an operation that the source could not express, keeping later seq numbers stable. */
@@ -146,6 +157,7 @@ export class ObjectWriter {
         return
       }
       if (result.duplicate) return
+      this.#applied++
       this.#progress.add({
         fields: entry.counts.fields ?? 0,
         points: entry.counts.points ?? 0,

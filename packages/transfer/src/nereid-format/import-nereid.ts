@@ -332,8 +332,15 @@ async function importObject(
     })
   }
   await writer.flush()
+  if (kind === 'project') {
+    // The project object has no import record of its own: it was written by this run only if
+    // the server applied some of its operations for the first time. One with no fields to
+    // write is not counted at all.
+    if (writer.applied > 0) progress.add({ objects: 1 })
+    else if (writer.added > 0) progress.add({ alreadyDone: 1 })
+    return null
+  }
   progress.add({ objects: 1 })
-  if (kind === 'project') return null
 
   const finish: Record<string, number> = {}
   if (time(object.modified_at) !== null) finish.modifiedAt = time(object.modified_at)!
