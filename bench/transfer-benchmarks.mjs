@@ -3,12 +3,16 @@
 // `nereid export`'s code to the open format, and imported into a second, empty server.
 // Size: `npm run bench transfer -- --runs 20` (also --series, --points), the positional
 // `node bench/run.mjs transfer [runs] [series] [points]`, or NEREID_BENCH_TRANSFER=R,S,P.
+// The same size is then written in neptune-exporter's format with pyarrow (the exporter's own
+// Parquet writer; packages/transfer/test/.venv, created on first use like the import tests do)
+// and imported with `nereid import neptune-exporter`.
 // Besides wall-clock rates it prints the CPU time the transfer process and the server spent
 // per million points, which stays comparable on a busy machine.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CLI, cpuSeconds, fmt, printTable, startServer } from './lib.mjs'
 
 const transfer = await import('../packages/transfer/dist/index.js')
@@ -30,6 +34,40 @@ function size() {
         ? fromEnv[i]
         : fallback
   return { runs: pick(0, 1000), series: pick(1, 10), points: pick(2, 10_000) }
+}
+
+const VENV = fileURLToPath(new URL('../packages/transfer/test/.venv', import.meta.url))
+const EXPORTER_FIXTURE = fileURLToPath(
+  new URL('../packages/cli/test/fixtures/make-exporter-fixture.py', import.meta.url),
+)
+
+/** A Python with pyarrow, the writer neptune-exporter used. */
+function pyarrowPython() {
+  const python = join(VENV, 'bin', 'python')
+  const ready = () => {
+    try {
+      execFileSync(python, ['-c', 'import pyarrow'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (!ready()) {
+    if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' })
+    execFileSync(python, ['-m', 'pip', 'install', '--quiet', 'pyarrow==21.0.0'], {
+      stdio: 'inherit',
+    })
+  }
+  return python
+}
+
+function folderBytes(dir) {
+  let bytes = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    bytes += entry.isDirectory() ? folderBytes(path) : statSync(path).size
+  }
+  return bytes
 }
 
 async function server(dir, workspace, project) {
@@ -94,6 +132,25 @@ export async function runTransferBenchmarks() {
       transfer.exportProject({ api: source.api, project: 'bench/transfer', dir }),
     )
     const importRun = await measure(target, () => transfer.importNereid({ api: target.api, dir }))
+
+    // The same project as neptune-exporter wrote it, imported into another workspace.
+    const exporterDir = join(root, 'neptune-exporter')
+    const written = Date.now()
+    execFileSync(pyarrowPython(), [
+      EXPORTER_FIXTURE,
+      exporterDir,
+      '--bulk',
+      String(runs),
+      String(points),
+      String(series),
+    ])
+    const exporterWriteSeconds = (Date.now() - written) / 1000
+    const exporterBytes = folderBytes(exporterDir)
+    const exporterRun = await measure(target, () =>
+      transfer.importNeptuneExporter({ api: target.api, dir: exporterDir, workspace: 'other' }),
+    )
+    const fromExporter = exporterRun.summary
+
     const exported = exportRun.summary
     const imported = importRun.summary
     const cpu = (run) =>
@@ -123,12 +180,25 @@ export async function runTransferBenchmarks() {
           note: `${fmt(imported.seconds, 1)} s`,
         },
         { measure: 'import nereid: MB/s read', value: fmt(i.mb, 1) },
+        {
+          measure: 'import neptune-exporter: points/s',
+          value: fmt(fromExporter.points / fromExporter.seconds, 0),
+          note: `${fmt(fromExporter.seconds, 1)} s`,
+        },
+        {
+          measure: 'import neptune-exporter: MB/s read',
+          value: fmt(exporterBytes / 1e6 / fromExporter.seconds, 1),
+          note: `${fmt(exporterBytes / 1e6, 1)} MB of Parquet (pyarrow wrote it in ${fmt(exporterWriteSeconds, 0)} s)`,
+        },
         { measure: 'export: CPU per M points', value: cpu(exportRun) },
         { measure: 'import nereid: CPU per M points', value: cpu(importRun) },
+        { measure: 'import neptune-exporter: CPU per M points', value: cpu(exporterRun) },
         {
-          measure: 'points exported / imported',
-          value: `${exported.points} / ${imported.points}`,
-          note: exported.points === total && imported.points === total ? 'all' : 'MISMATCH',
+          measure: 'points exported / imported / from exporter',
+          value: `${exported.points} / ${imported.points} / ${fromExporter.points}`,
+          note: [exported, imported, fromExporter].every((summary) => summary.points === total)
+            ? 'all'
+            : 'MISMATCH',
         },
       ],
     )

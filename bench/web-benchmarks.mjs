@@ -39,7 +39,15 @@ const columnPaths = () => [
 
 async function buildDataSet() {
   const marker = join(DATA, 'data-set.json')
-  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8'))
+  if (existsSync(marker)) {
+    // A data set kept from an older build gets the newer migrations here, not in the server's
+    // start-up, which the benchmark waits for only briefly.
+    const store = createSqliteStore({ filename: join(DATA, 'nereid.db') })
+    const migrated = await store.migrate()
+    await store.close()
+    if (migrated.error) throw migrated.error
+    return JSON.parse(readFileSync(marker, 'utf8'))
+  }
   await rm(DATA, { recursive: true, force: true })
   await mkdir(join(DATA, 'blobs'), { recursive: true })
   const file = join(DATA, 'nereid.db')

@@ -69,7 +69,7 @@ export async function searchRoutes(app: FastifyInstance, { store, now }: AppDeps
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body
       const { expr } = parseQuery(body.query ?? '')
       const result = await store.search.query(
@@ -87,13 +87,16 @@ export async function searchRoutes(app: FastifyInstance, { store, now }: AppDeps
         },
         { now: now() },
       )
-      return {
+      // Serialized here: a page holds thousands of field values of open shape, which the
+      // schema-driven serializer writes several times slower than JSON.stringify.
+      const page = {
         total: result.total,
         rows: result.rows.map((row) => ({
           object: presentObject(row.object),
           fields: row.fields.map(presentField),
         })),
       }
+      return reply.type('application/json').send(JSON.stringify(page))
     },
   )
 }

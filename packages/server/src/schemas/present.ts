@@ -34,15 +34,27 @@ export function presentObject(object: ObjectRecord) {
   }
 }
 
+/** Keys of a field value that hold floats, which may be non-finite. */
+const FLOAT_KEYS = new Set(['value', 'last', 'min', 'max', 'mean', 'variance'])
+
 /** Field values with non-finite floats spelled out and datetimes as ISO strings. */
 export function presentField(field: Field) {
-  const value: Record<string, unknown> = { ...field.value }
-  delete value.type
-  for (const key of ['value', 'last', 'min', 'max', 'mean', 'variance']) {
-    if (typeof value[key] === 'number') value[key] = floatToWire(value[key] as number)
+  // Built key by key rather than copied and trimmed with `delete`, which would leave a slow
+  // dictionary-mode object for every value of a runs-table page.
+  const value: Record<string, unknown> = {}
+  const source = field.value as unknown as Record<string, unknown>
+  for (const key in source) {
+    if (key === 'type') continue
+    const item = source[key]
+    value[key] =
+      typeof item !== 'number'
+        ? item
+        : key === 'commitDate' || (key === 'value' && field.type === 'datetime')
+          ? iso(item)
+          : FLOAT_KEYS.has(key)
+            ? floatToWire(item)
+            : item
   }
-  if (field.type === 'datetime') value.value = iso(value.value as number)
-  if (typeof value.commitDate === 'number') value.commitDate = iso(value.commitDate)
   return { path: field.path, type: field.type, value }
 }
 

@@ -43,12 +43,21 @@ export function floatColumns(value: number): { num: number | null; str: string |
   return Number.isFinite(value) ? { num: value, str: null } : { num: null, str: String(value) }
 }
 
-export function decodeField(row: FieldRow, series: SeriesSummaryRow | null): Field {
+/** `path` is given when the row was read without it (the caller knows its path id). */
+export function decodeField(
+  row: Omit<FieldRow, 'path'> & { path?: string },
+  series: SeriesSummaryRow | null,
+  path: string = row.path!,
+): Field {
   const type = row.type as FieldType
-  return { path: row.path, type, value: decodeValue(type, row, series) }
+  return { path, type, value: decodeValue(type, row, series) }
 }
 
-function decodeValue(type: FieldType, row: FieldRow, series: SeriesSummaryRow | null): FieldValue {
+function decodeValue(
+  type: FieldType,
+  row: Omit<FieldRow, 'path'>,
+  series: SeriesSummaryRow | null,
+): FieldValue {
   switch (type) {
     case 'float':
       return { type, value: row.num ?? NON_FINITE[row.str ?? 'NaN'] ?? Number.NaN }

@@ -12,24 +12,34 @@ import {
 import { toObjectRecord } from './rows.js'
 
 /**
- * Loads stored fields of several objects at once, optionally only some paths: one query for
- * a whole page of a runs table.
+ * Loads stored fields of several objects at once, optionally only some paths (id → path, as
+ * the caller looked them up): one query for a whole page of a runs table.
  */
 export async function loadStoredFields(
   db: Kysely<Database>,
   objectIds: string[],
-  pathIds?: number[],
+  paths?: ReadonlyMap<number, string>,
 ): Promise<Map<string, Field[]>> {
   const result = new Map<string, Field[]>()
   for (const id of objectIds) result.set(id, [])
-  if (objectIds.length === 0 || (pathIds !== undefined && pathIds.length === 0)) return result
-  let query = db
-    .selectFrom('fields as f')
-    .innerJoin('paths as p', 'p.id', 'f.path_id')
-    .select(['f.object_id', 'f.path_id', 'p.path', 'f.type', 'f.num', 'f.str', 'f.data'])
-    .where('f.object_id', 'in', objectIds)
-  if (pathIds !== undefined) query = query.where('f.path_id', 'in', pathIds)
-  const rows = await query.execute()
+  if (objectIds.length === 0 || (paths !== undefined && paths.size === 0)) return result
+  const pathIds = paths === undefined ? undefined : [...paths.keys()]
+  // With the paths known, their names are not joined in: that join doubles the cost of a
+  // runs-table page (a second index lookup per value).
+  const rows =
+    paths === undefined
+      ? await db
+          .selectFrom('fields as f')
+          .innerJoin('paths as p', 'p.id', 'f.path_id')
+          .select(['f.object_id', 'f.path_id', 'p.path', 'f.type', 'f.num', 'f.str', 'f.data'])
+          .where('f.object_id', 'in', objectIds)
+          .execute()
+      : await db
+          .selectFrom('fields as f')
+          .select(['f.object_id', 'f.path_id', 'f.type', 'f.num', 'f.str', 'f.data'])
+          .where('f.object_id', 'in', objectIds)
+          .where('f.path_id', 'in', pathIds!)
+          .execute()
   // Series summaries come in their own query: joining them to every field row costs more
   // than reading the few series rows separately.
   const series = new Map<string, SeriesSummaryRow>()
@@ -68,9 +78,12 @@ export async function loadStoredFields(
     }
   }
   for (const row of rows) {
-    result
-      .get(row.object_id)
-      ?.push(decodeField(row, series.get(`${row.object_id}\n${row.path_id}`) ?? null))
+    const summary = row.type.endsWith('Series')
+      ? (series.get(`${row.object_id}\n${row.path_id}`) ?? null)
+      : null
+    const path =
+      paths === undefined ? (row as { path?: string }).path! : paths.get(Number(row.path_id))!
+    result.get(row.object_id)?.push(decodeField(row, summary, path))
   }
   return result
 }
@@ -83,16 +96,17 @@ export async function loadObjectFields(
 ): Promise<Map<string, Field[]>> {
   if (objects.length === 0) return new Map()
   const projectId = objects[0]!.object.projectId
-  let pathIds: number[] | undefined
+  let pathsById: Map<number, string> | undefined
   if (paths !== undefined) {
     const session = context.paths.session(context.db)
-    pathIds = [...(await session.lookupMany(projectId, paths)).values()]
+    pathsById = new Map()
+    for (const [path, id] of await session.lookupMany(projectId, paths)) pathsById.set(id, path)
     session.commit()
   }
   const stored = await loadStoredFields(
     context.db,
     objects.map(({ object }) => object.id),
-    pathIds,
+    pathsById,
   )
   const wanted = paths === undefined ? null : new Set(paths)
   for (const { object, visibility } of objects) {
