@@ -53,6 +53,12 @@ export interface DialectAdapter {
    */
   readonly lockRowsForUpdate: boolean
   /**
+   * Whether a statement may hold INSERT/UPDATE in its WITH clause (PostgreSQL): several writes
+   * then go to the database in one round trip. SQLite has no such CTEs, and no round trips to
+   * save either.
+   */
+  readonly writableCtes: boolean
+  /**
    * Whether an error means the transaction lost a race with another one (deadlock,
    * serialization failure) and running it again from the start may succeed.
    */

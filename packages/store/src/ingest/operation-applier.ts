@@ -22,6 +22,7 @@ import { GroupCommitter, type ApplyInTransaction } from './group-commit.js'
 import { TailBlockCache } from './tail-block-cache.js'
 import {
   addBatchUsage,
+  finishBatchAtOnce,
   finishObject,
   releaseSavepoint,
   rollbackToSavepoint,
@@ -29,7 +30,6 @@ import {
   selectBatchTarget,
   selectBatchTargetForUpdate,
   selectProjectBytes,
-  selectWriterPosition,
   upsertWriterPosition,
 } from './hot-statements.js'
 
@@ -46,8 +46,16 @@ export function createIngest(context: StoreContext): Ingest {
     : selectBatchTarget
   // Other processes may rewrite a series behind a cached tail where writers run in parallel.
   const tails = context.adapter.supportsConcurrentWriters ? null : new TailBlockCache()
+  const finish = context.adapter.writableCtes ? finishAtOnce : finishOneByOne
   const apply: ApplyInTransaction = (trx, paths, objectId, batch, now) =>
-    applyBatchIn(trx, paths, { selectTarget, tails }, objectId, batch, now)
+    applyBatchIn(
+      trx,
+      paths,
+      { selectTarget, tails, finish, savepoints: true },
+      objectId,
+      batch,
+      now,
+    )
   // With one writer (SQLite), batches that arrive together share a transaction: the commit is
   // the most expensive statement of a batch. Where writers run in parallel (PostgreSQL), each
   // batch keeps its own transaction and connection.
@@ -55,21 +63,63 @@ export function createIngest(context: StoreContext): Ingest {
     const committer = new GroupCommitter(context, apply)
     return { applyBatch: (objectId, batch, { now }) => committer.submit(objectId, batch, now) }
   }
+  // A batch in a transaction of its own is first applied without a savepoint per operation:
+  // on PostgreSQL each costs two round trips, and nearly every batch is applied whole. When an
+  // operation is rejected, the transaction is rolled back and the batch applied again with
+  // savepoints, so the rest of it still lands.
+  const optimistic: ApplyInTransaction = (trx, paths, objectId, batch, now) =>
+    applyBatchIn(
+      trx,
+      paths,
+      { selectTarget, tails, finish, savepoints: false },
+      objectId,
+      batch,
+      now,
+    )
   return {
-    applyBatch: (objectId, batch, { now }) =>
-      inTransaction(context, (trx, paths) => apply(trx, paths, objectId, batch, now)),
+    async applyBatch(objectId, batch, { now }) {
+      try {
+        return await inTransaction(context, (trx, paths) =>
+          optimistic(trx, paths, objectId, batch, now),
+        )
+      } catch (error) {
+        if (!(error instanceof OperationRejected)) throw error
+        return inTransaction(context, (trx, paths) => apply(trx, paths, objectId, batch, now))
+      }
+    },
+  }
+}
+
+/** An operation failed in a batch applied without savepoints: apply it again with them. */
+class OperationRejected extends Error {
+  constructor(cause: NereidError) {
+    super('an operation of the batch was rejected', { cause })
   }
 }
 
 async function applyBatchIn(
   trx: Transaction<Database>,
   paths: PathSession,
-  { selectTarget, tails }: { selectTarget: typeof selectBatchTarget; tails: TailBlockCache | null },
+  {
+    selectTarget,
+    tails,
+    finish,
+    savepoints,
+  }: {
+    selectTarget: typeof selectBatchTarget
+    tails: TailBlockCache | null
+    finish: FinishBatch
+    /** Without them, a rejected operation throws OperationRejected (see createIngest). */
+    savepoints: boolean
+  },
   objectId: string,
   batch: OperationBatch,
   now: number,
 ): Promise<BatchResult> {
-  const object = (await selectTarget(trx, objectId)).rows[0]
+  const writer = batch.writer
+  const firstSeq = batch.seq
+  const tracked = writer !== undefined && firstSeq !== undefined
+  const object = (await selectTarget(trx, tracked ? writer : null, objectId)).rows[0]
   if (!object) {
     throw new NereidError('OBJECT_NOT_FOUND', `object ${objectId} not found`, { objectId })
   }
@@ -85,13 +135,7 @@ async function applyBatchIn(
   const used =
     limit === null ? 0 : Number((await selectProjectBytes(trx, project.id)).rows[0]?.total ?? 0)
 
-  const writer = batch.writer
-  const firstSeq = batch.seq
-  let lastSeq: number | null = null
-  if (writer !== undefined && firstSeq !== undefined) {
-    const position = (await selectWriterPosition(trx, objectId, writer)).rows[0]
-    lastSeq = position ? Number(position.last_seq) : 0
-  }
+  const lastSeq = tracked ? Number(object.writer_last_seq ?? 0) : null
 
   const state = new BatchState(trx, paths, object, project, now, tails)
   const results: OperationResult[] = []
@@ -119,7 +163,7 @@ async function applyBatchIn(
     // Interned before the savepoint: a path row rolled back with a failed operation would
     // leave a cached id pointing at nothing.
     await paths.intern(project.id, operation.path)
-    await savepoint(trx)
+    if (savepoints) await savepoint(trx)
     try {
       await dispatch(state, operation)
       if (
@@ -132,10 +176,11 @@ async function applyBatchIn(
           { path: operation.path, limitBytes: limit, usedBytes: used + state.batchBytes },
         )
       }
-      await releaseSavepoint(trx)
+      if (savepoints) await releaseSavepoint(trx)
       state.commitOperation()
       results.push({ ok: true })
     } catch (error) {
+      if (!savepoints) throw isNereidError(error) ? new OperationRejected(error) : error
       await rollbackToSavepoint(trx)
       await releaseSavepoint(trx)
       state.abortOperation()
@@ -144,12 +189,9 @@ async function applyBatchIn(
     }
   }
 
-  await finishBatch(trx, state)
-  let acknowledgedSeq: number | null = null
-  if (writer !== undefined && firstSeq !== undefined && lastSeq !== null) {
-    acknowledgedSeq = Math.max(lastSeq, firstSeq + batch.operations.length - 1)
-    await upsertWriterPosition(trx, objectId, writer, acknowledgedSeq, now)
-  }
+  const acknowledgedSeq =
+    tracked && lastSeq !== null ? Math.max(lastSeq, firstSeq! + batch.operations.length - 1) : null
+  await finish(trx, state, acknowledgedSeq === null ? null : { writer: writer!, acknowledgedSeq })
   return { results, acknowledgedSeq }
 }
 
@@ -195,14 +237,56 @@ async function dispatch(state: BatchState, operation: Operation): Promise<void> 
   }
 }
 
-async function finishBatch(trx: Transaction<Database>, state: BatchState): Promise<void> {
-  if (!state.changed) return
+/** Records what the batch changed (object totals, project usage) and where its writer stands. */
+type FinishBatch = (
+  trx: Transaction<Database>,
+  state: BatchState,
+  position: { writer: string; acknowledgedSeq: number } | null,
+) => Promise<void>
+
+const finishOneByOne: FinishBatch = async (trx, state, position) => {
   const { fieldCount, fields, series, files } = state.totals
-  await finishObject(trx, state.now, fieldCount, fields, series, files, state.objectId)
-  if (fields !== 0 || series !== 0 || files !== 0) {
-    const id = state.projectId
-    await addBatchUsage(trx, id, fields, id, series, id, files)
+  if (state.changed) {
+    await finishObject(trx, state.now, fieldCount, fields, series, files, state.objectId)
+    if (fields !== 0 || series !== 0 || files !== 0) {
+      const id = state.projectId
+      await addBatchUsage(trx, id, fields, id, series, id, files)
+    }
   }
+  if (position)
+    await upsertWriterPosition(
+      trx,
+      state.objectId,
+      position.writer,
+      position.acknowledgedSeq,
+      state.now,
+    )
+}
+
+const finishAtOnce: FinishBatch = async (trx, state, position) => {
+  const { fieldCount, fields, series, files } = state.totals
+  const usageChanged = state.changed && (fields !== 0 || series !== 0 || files !== 0)
+  if (!state.changed && !position) return
+  await finishBatchAtOnce(
+    trx,
+    state.now,
+    fieldCount,
+    fields,
+    series,
+    files,
+    state.objectId,
+    state.changed ? 1 : 0,
+    state.projectId,
+    fields,
+    series,
+    files,
+    usageChanged ? 1 : 0,
+    state.objectId,
+    position?.writer ?? null,
+    position?.acknowledgedSeq ?? null,
+    state.now,
+    position ? 1 : 0,
+  )
 }
 
 function failure(error: NereidError): OperationResult {

@@ -99,6 +99,38 @@ export function defineIngestCases(context: ConformanceContext): void {
       await store.close()
     })
 
+    it('undoes what a rejected operation wrote and keeps the rest of the batch', async () => {
+      const { store, run } = await setup()
+      const operations = () =>
+        prepare([
+          { op: 'assignFloat', path: 'a', value: 1 },
+          // The series field is created before its steps are found to go backwards.
+          { op: 'appendFloats', path: 'loss', steps: [5, 3], values: [1, 2] },
+          { op: 'appendFloats', path: 'acc', values: [0.5] },
+        ])
+      const batch = { writer: 'proc-1', seq: 1, operations: operations() }
+      const result = await store.ingest.applyBatch(run.id, batch, { now: 2 })
+      expect(result.results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+        'ok',
+        'STEP_NOT_INCREASING',
+        'ok',
+      ])
+      expect(result.acknowledgedSeq).toBe(3)
+      expect(await store.fields.get(run.id, 'loss')).toBeNull()
+      expect((await store.fields.get(run.id, 'a'))?.value).toEqual({ type: 'float', value: 1 })
+      expect((await store.series.page(run.id, 'acc', { limit: 10 }))?.total).toBe(1)
+      const retry = await store.ingest.applyBatch(
+        run.id,
+        { ...batch, operations: operations() },
+        { now: 3 },
+      )
+      expect(retry.results.every((r) => r.ok && r.duplicate)).toBe(true)
+      expect((await store.series.page(run.id, 'acc', { limit: 10 }))?.total).toBe(1)
+      const paths = (await store.fields.list(run.id)).map((field) => field.path)
+      expect(paths.filter((path) => !path.startsWith('sys/'))).toEqual(['a', 'acc'])
+      await store.close()
+    })
+
     it('rejects a write of another type onto an existing field', async () => {
       const { store, run } = await setup()
       await write(store, run.id, [{ op: 'assignFloat', path: 'loss', value: 1 }], 2)

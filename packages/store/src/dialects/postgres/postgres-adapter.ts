@@ -30,6 +30,7 @@ export const postgresAdapter: DialectAdapter = Object.freeze({
   // locked for the length of a batch so summaries and tail blocks are never computed from
   // stale reads.
   lockRowsForUpdate: true,
+  writableCtes: true,
   isTransientConflict,
   listTables: listPostgresTables,
   syncIdentity: syncPostgresIdentity,

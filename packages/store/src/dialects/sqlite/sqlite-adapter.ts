@@ -22,6 +22,7 @@ export const sqliteAdapter: DialectAdapter = Object.freeze({
     ),
   toBytes: (value: unknown) => value as Uint8Array,
   lockRowsForUpdate: false,
+  writableCtes: false,
   // With one connection and busy_timeout, transactions never race each other.
   isTransientConflict: () => false,
   listTables: listSqliteTables,
