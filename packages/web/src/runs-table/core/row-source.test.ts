@@ -191,13 +191,59 @@ describe('row source while scrolling fast', () => {
     source.setVisibleRange(10, 40)
     clock.advance(20)
     source.setVisibleRange(20, 50)
-    // Rows 20–50 are loaded already; rows 170–200 are where the view will be.
-    expect(server.calls.map((c) => c.offset)).toEqual([150])
+    // Rows 170–200 are where the view will be when answers arrive; the stretch after them,
+    // as long again, is asked for at once so that the next answers are under way in time.
+    expect(server.calls.map((c) => c.offset)).toEqual([150, 200, 250, 300])
+    // Rows the view will have left before their answer comes are not read at all.
+    // Rows 50–60, on screen now, will be behind the view by then: only the stretch ahead
+    // grows.
+    server.calls.length = 0
+    clock.advance(20)
+    source.setVisibleRange(30, 60)
+    expect(server.calls.map((c) => c.offset)).toEqual([350])
     // Without the scroll's speed (it stopped) only the rows on screen are read.
     clock.advance(1000)
     server.calls.length = 0
     source.setVisibleRange(5000, 5030)
     expect(server.calls.map((c) => c.offset)).toEqual([5000, 4950])
+  })
+
+  it('keeps up with a steady scroll of 1,000 rows/s whose pages take 250 ms to arrive', async () => {
+    const clock = manualClock()
+    const pending: { at: number; resolve: () => void }[] = []
+    const source = new RowSource<number>({
+      pageSize: 50,
+      readAhead: 4,
+      concurrency: 4,
+      now: clock.now,
+      fetchPage: (offset, limit) =>
+        new Promise((resolve) => {
+          const rows = Array.from({ length: limit }, (_, i) => offset + i)
+          pending.push({ at: clock.now() + 250, resolve: () => resolve({ total: 100_000, rows }) })
+        }),
+    })
+    source.setVisibleRange(0, 60)
+    const blankFrames: number[] = []
+    // 10 seconds, a frame every 100 ms: the view moves 100 rows a frame from t = 500 ms.
+    for (let t = 0; t < 10_000; t += 10) {
+      clock.advance(t - clock.now())
+      for (const request of pending.filter((request) => request.at <= t)) {
+        request.resolve()
+        pending.splice(pending.indexOf(request), 1)
+      }
+      await flush()
+      if (t % 100 !== 0 || t < 500) continue
+      const start = t - 500
+      for (let row = start; row < start + 60; row++) {
+        if (source.rowAt(row) === undefined) {
+          blankFrames.push(t)
+          break
+        }
+      }
+      source.setVisibleRange(start, start + 60)
+    }
+    // Only while the source is still learning the speed, at the start of the scroll.
+    expect(blankFrames.filter((t) => t > 1000)).toEqual([])
   })
 
   it('treats a leap of many screens as a jump, not a speed', async () => {

@@ -22,6 +22,8 @@ export interface RowSourceOptions<Row> {
 /** A scroll that has not moved for this long has stopped: nothing is read ahead of it. */
 const SETTLED_MS = 250
 const JUMP_SCREENS = 10
+/** Most requests in flight while scrolling fast. */
+const MAX_BURST = 12
 
 type PageState<Row> =
   | { status: 'loading'; controller: AbortController }
@@ -48,6 +50,8 @@ export class RowSource<Row> {
   #movedAt = -Infinity
   /** How long a page takes to arrive (smoothed, ms); 0 until one has. */
   #latency = 0
+  /** Requests allowed in flight now: `concurrency`, or more while scrolling fast. */
+  #limit: number
   #version = 0
   #notifyScheduled = false
   #disposed = false
@@ -61,6 +65,7 @@ export class RowSource<Row> {
       ...options,
     }
     this.#fallback = options.fallback ?? null
+    this.#limit = this.#options.concurrency
   }
 
   /** Rows the query matches; null until the first page arrives. */
@@ -166,9 +171,13 @@ export class RowSource<Row> {
   }
 
   /**
-   * Pages wanted, most urgent first: the visible ones (alone, until the first answer); while
-   * scrolling, the ones the view will have reached when an answer arrives (so a fast scroll
-   * finds rows where it is, not where it was); then ahead; then one behind.
+   * Pages wanted, most urgent first: the visible ones (alone, until the first answer); then
+   * ahead in the scroll direction, and one behind. While the view moves fast enough to pass a
+   * page before its answer arrives, it reads where the view will be when answers arrive
+   * instead: from there on, a stretch as long again, so the next answers are on their way by
+   * the time the view gets there (a fast scroll finds rows where it is, not where it was).
+   * Pages the view will have left by then are not read at all: they would only delay the
+   * ones it needs.
    */
   #wanted(): number[] {
     const { pageSize, readAhead, maxPages } = this.#options
@@ -178,28 +187,47 @@ export class RowSource<Row> {
     const lastPage =
       this.#total === null ? Infinity : Math.max(0, Math.ceil(this.#total / pageSize) - 1)
     const pages: number[] = []
-    for (let page = first; page <= last; page++) pages.push(page)
+    const inRange = (list: number[]) =>
+      [...new Set(list)].filter((page) => page >= 0 && page <= lastPage)
     // Until the first rows are in, nothing competes with them for the server or the page.
-    if (this.#total === null) return pages
-    const moving = this.#options.now() - this.#movedAt <= SETTLED_MS
-    const lead = moving
-      ? Math.min(this.#speed * this.#latency * 1.5, (pageSize * maxPages) / 4) * this.#direction
-      : 0
-    if (Math.abs(lead) >= pageSize / 2) {
-      const from = this.#pageOf(Math.max(0, start + lead))
-      const to = this.#pageOf(Math.max(0, end - 1 + lead))
-      for (let page = from; page <= to; page++) pages.push(page)
+    this.#limit = this.#options.concurrency
+    if (this.#total === null) {
+      for (let page = first; page <= last; page++) pages.push(page)
+      return pages
     }
-    const ahead = this.#direction === 1 ? last : first
-    for (let i = 1; i <= readAhead; i++) pages.push(ahead + i * this.#direction)
+    const moving = this.#options.now() - this.#movedAt <= SETTLED_MS
+    // Rows the view moves before an answer arrives (with a margin for slower answers).
+    const travel = moving
+      ? Math.min(this.#speed * this.#latency * 1.5, (pageSize * maxPages) / 4)
+      : 0
+    if (travel >= pageSize / 2) {
+      const ahead = this.#direction === 1
+      const from = ahead ? start + travel : start - 2 * travel
+      const to = ahead ? end - 1 + 2 * travel : end - 1 - travel
+      const band: number[] = []
+      for (
+        let page = this.#pageOf(Math.max(0, from));
+        page <= this.#pageOf(Math.max(0, to));
+        page++
+      )
+        band.push(page)
+      // Nearest to where the view will be first.
+      if (!ahead) band.reverse()
+      // The whole stretch is on its way at once: a few pages at a time could not keep up.
+      this.#limit = Math.max(this.#options.concurrency, Math.min(band.length, MAX_BURST))
+      return inRange(band)
+    }
+    for (let page = first; page <= last; page++) pages.push(page)
+    const edge = this.#direction === 1 ? last : first
+    for (let i = 1; i <= readAhead; i++) pages.push(edge + i * this.#direction)
     pages.push(this.#direction === 1 ? first - 1 : last + 1)
-    return [...new Set(pages)].filter((page) => page >= 0 && page <= lastPage)
+    return inRange(pages)
   }
 
   #pump(): void {
     if (this.#disposed) return
     for (const page of this.#wanted()) {
-      if (this.#inFlight.size >= this.#options.concurrency) break
+      if (this.#inFlight.size >= this.#limit) break
       if (this.#pages.has(page)) continue
       const controller = new AbortController()
       this.#pages.set(page, { status: 'loading', controller })
