@@ -16,29 +16,23 @@ export interface BatchTarget extends ObjectsTable {
 
 /**
  * The object a batch writes to, its project's key and limit, and where the batch's writer
- * stands (`writer` null when the batch names none): one round trip.
+ * stands (`writer` null when the batch names none): one round trip. `lock` keeps the object's
+ * row locked until the batch commits (adapter.lockRowsForUpdate): batches for one object from
+ * several server processes then run one after the other.
  */
-export const selectBatchTarget = preparedStatement(
-  (writer: string | null, objectId: string) =>
-    sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes,
-    w.last_seq as writer_last_seq
-    from objects o inner join projects p on p.id = o.project_id
-    left join writer_positions w on w.object_id = o.id and w.writer = ${writer}
-    where o.id = ${objectId}`,
-)
+function batchTargetStatement(lock: boolean) {
+  return preparedStatement(
+    (writer: string | null, objectId: string) =>
+      sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes,
+      w.last_seq as writer_last_seq
+      from objects o inner join projects p on p.id = o.project_id
+      left join writer_positions w on w.object_id = o.id and w.writer = ${writer}
+      where o.id = ${objectId}${lock ? sql` for update of o` : sql``}`,
+  )
+}
 
-/**
- * The same, locking the object's row until the batch commits (adapter.lockRowsForUpdate):
- * batches for one object from several server processes then run one after the other.
- */
-export const selectBatchTargetForUpdate = preparedStatement(
-  (writer: string | null, objectId: string) =>
-    sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes,
-    w.last_seq as writer_last_seq
-    from objects o inner join projects p on p.id = o.project_id
-    left join writer_positions w on w.object_id = o.id and w.writer = ${writer}
-    where o.id = ${objectId} for update of o`,
-)
+export const selectBatchTarget = batchTargetStatement(false)
+export const selectBatchTargetForUpdate = batchTargetStatement(true)
 
 export const upsertWriterPosition = preparedStatement(
   (objectId: string, writer: string, lastSeq: number, now: number) =>

@@ -47,15 +47,11 @@ export function createIngest(context: StoreContext): Ingest {
   // Other processes may rewrite a series behind a cached tail where writers run in parallel.
   const tails = context.adapter.supportsConcurrentWriters ? null : new TailBlockCache()
   const finish = context.adapter.writableCtes ? finishAtOnce : finishOneByOne
-  const apply: ApplyInTransaction = (trx, paths, objectId, batch, now) =>
-    applyBatchIn(
-      trx,
-      paths,
-      { selectTarget, tails, finish, savepoints: true },
-      objectId,
-      batch,
-      now,
-    )
+  const applyWith =
+    (savepoints: boolean): ApplyInTransaction =>
+    (trx, paths, objectId, batch, now) =>
+      applyBatchIn(trx, paths, { selectTarget, tails, finish, savepoints }, objectId, batch, now)
+  const apply = applyWith(true)
   // With one writer (SQLite), batches that arrive together share a transaction: the commit is
   // the most expensive statement of a batch. Where writers run in parallel (PostgreSQL), each
   // batch keeps its own transaction and connection.
@@ -67,15 +63,7 @@ export function createIngest(context: StoreContext): Ingest {
   // on PostgreSQL each costs two round trips, and nearly every batch is applied whole. When an
   // operation is rejected, the transaction is rolled back and the batch applied again with
   // savepoints, so the rest of it still lands.
-  const optimistic: ApplyInTransaction = (trx, paths, objectId, batch, now) =>
-    applyBatchIn(
-      trx,
-      paths,
-      { selectTarget, tails, finish, savepoints: false },
-      objectId,
-      batch,
-      now,
-    )
+  const optimistic = applyWith(false)
   return {
     async applyBatch(objectId, batch, { now }) {
       try {
