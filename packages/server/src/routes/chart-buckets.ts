@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
 import { ProjectParams } from '../schemas/common.js'
-import { floatArray } from '../schemas/present.js'
+import { BucketAxis, BucketColumns, presentBuckets } from '../schemas/buckets.js'
 import { findObject } from '../services/object-lookup.js'
 
 /** Lines one request may ask for: a chart of 50 runs, or a page of single-series charts. */
@@ -11,7 +11,7 @@ const MAX_LINES = 100
 
 const ChartBucketsBody = Type.Object({
   buckets: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.maxBuckets, default: 1000 })),
-  x: Type.Optional(Type.Union([Type.Literal('step'), Type.Literal('time')], { default: 'step' })),
+  x: Type.Optional(BucketAxis),
   lines: Type.Array(
     Type.Object({
       object: Type.String({ minLength: 1, description: 'UUID or readable id' }),
@@ -21,10 +21,6 @@ const ChartBucketsBody = Type.Object({
     }),
     { minItems: 1, maxItems: MAX_LINES },
   ),
-})
-
-const FloatColumn = Type.Array(Type.Union([Type.Number(), Type.String()]), {
-  description: 'Floats; NaN and infinities as strings',
 })
 
 /**
@@ -54,19 +50,7 @@ export async function chartBucketRoutes(app: FastifyInstance, { store }: AppDeps
                 object: Type.String(),
                 path: Type.String(),
                 error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
-                mode: Type.Optional(Type.Union([Type.Literal('points'), Type.Literal('buckets')])),
-                x: Type.Optional(Type.String()),
-                steps: Type.Optional(FloatColumn),
-                timestamps: Type.Optional(FloatColumn),
-                values: Type.Optional(FloatColumn),
-                xFrom: Type.Optional(FloatColumn),
-                xTo: Type.Optional(FloatColumn),
-                count: Type.Optional(FloatColumn),
-                min: Type.Optional(FloatColumn),
-                max: Type.Optional(FloatColumn),
-                mean: Type.Optional(FloatColumn),
-                last: Type.Optional(FloatColumn),
-                lastStep: Type.Optional(FloatColumn),
+                ...Type.Partial(Type.Object(BucketColumns)).properties,
               }),
             ),
           }),
@@ -112,15 +96,7 @@ export async function chartBucketRoutes(app: FastifyInstance, { store }: AppDeps
           })
           continue
         }
-        const answer: Record<string, unknown> = {
-          object: line.object,
-          path: line.path,
-          mode: result.mode,
-          x: result.x,
-        }
-        for (const [key, value] of Object.entries(result))
-          if (value instanceof Float64Array) answer[key] = floatArray(value)
-        answers.push(answer)
+        answers.push({ object: line.object, path: line.path, ...presentBuckets(result) })
       }
       return reply.type('application/json').send(JSON.stringify({ lines: answers }))
     },

@@ -3,6 +3,7 @@ import type { SeriesPoints } from '@nereid/store'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
+import { BucketAxis, BucketColumns, presentBuckets } from '../schemas/buckets.js'
 import { ObjectParams } from '../schemas/common.js'
 import { floatArray } from '../schemas/present.js'
 import { findObject } from '../services/object-lookup.js'
@@ -18,13 +19,9 @@ const PageQuery = Type.Object({
 const BucketQuery = Type.Object({
   path: Type.String({ minLength: 1 }),
   buckets: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.maxBuckets, default: 1000 })),
-  x: Type.Optional(Type.Union([Type.Literal('step'), Type.Literal('time')], { default: 'step' })),
+  x: Type.Optional(BucketAxis),
   from: Type.Optional(Type.Number()),
   to: Type.Optional(Type.Number()),
-})
-
-const FloatColumn = Type.Array(Type.Union([Type.Number(), Type.String()]), {
-  description: 'Floats; NaN and infinities as strings',
 })
 
 export async function seriesRoutes(app: FastifyInstance, { store }: AppDeps): Promise<void> {
@@ -83,21 +80,7 @@ export async function seriesRoutes(app: FastifyInstance, { store }: AppDeps): Pr
         params: ObjectParams,
         querystring: BucketQuery,
         response: {
-          200: Type.Object({
-            mode: Type.Union([Type.Literal('points'), Type.Literal('buckets')]),
-            x: Type.String(),
-            steps: Type.Optional(FloatColumn),
-            timestamps: Type.Optional(FloatColumn),
-            values: Type.Optional(FloatColumn),
-            xFrom: Type.Optional(FloatColumn),
-            xTo: Type.Optional(FloatColumn),
-            count: Type.Optional(FloatColumn),
-            min: Type.Optional(FloatColumn),
-            max: Type.Optional(FloatColumn),
-            mean: Type.Optional(FloatColumn),
-            last: Type.Optional(FloatColumn),
-            lastStep: Type.Optional(FloatColumn),
-          }),
+          200: Type.Object(BucketColumns),
         },
       },
     },
@@ -112,10 +95,7 @@ export async function seriesRoutes(app: FastifyInstance, { store }: AppDeps): Pr
         ...(to !== undefined ? { to } : {}),
       })
       if (!result) throw notASeries(path, object.shortId, 'float ')
-      const body: Record<string, unknown> = { mode: result.mode, x: result.x }
-      for (const [key, value] of Object.entries(result))
-        if (value instanceof Float64Array) body[key] = floatArray(value)
-      return reply.type('application/json').send(JSON.stringify(body))
+      return reply.type('application/json').send(JSON.stringify(presentBuckets(result)))
     },
   )
 }
