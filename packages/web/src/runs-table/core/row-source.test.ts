@@ -170,7 +170,8 @@ describe('row source while scrolling fast', () => {
     return { now: () => t, advance: (ms: number) => void (t += ms) }
   }
 
-  it('reads the pages the view will have reached when their answers arrive', async () => {
+  /** A source over 100,000 rows that reads nothing ahead by itself, on a manual clock. */
+  function scrollingSource() {
     const server = fakeServer(100_000)
     const clock = manualClock()
     const source = new RowSource({
@@ -180,6 +181,11 @@ describe('row source while scrolling fast', () => {
       concurrency: 10,
       now: clock.now,
     })
+    return { server, clock, source }
+  }
+
+  it('reads the pages the view will have reached when their answers arrive', async () => {
+    const { server, clock, source } = scrollingSource()
     // A first page that takes 200 ms teaches the source how long pages take.
     source.setVisibleRange(0, 30)
     clock.advance(200)
@@ -247,15 +253,7 @@ describe('row source while scrolling fast', () => {
   })
 
   it('treats a leap of many screens as a jump, not a speed', async () => {
-    const server = fakeServer(100_000)
-    const clock = manualClock()
-    const source = new RowSource({
-      pageSize: 50,
-      fetchPage: server.fetchPage,
-      readAhead: 0,
-      concurrency: 10,
-      now: clock.now,
-    })
+    const { server, clock, source } = scrollingSource()
     source.setVisibleRange(0, 30)
     clock.advance(100)
     server.calls[0]!.resolve()
