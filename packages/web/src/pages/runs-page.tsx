@@ -29,6 +29,12 @@ import { useTableState } from '../runs-table/use-table-state.js'
 import { ViewsMenu } from '../runs-table/views-menu.js'
 
 const LIVE_INTERVAL_MS = 5000
+/**
+ * Sparklines and convention flags of the rows on screen are read once the rows have stayed
+ * this long: longer than a frame of a busy page, so a fast scroll does not ask for the extras
+ * of every row it passes.
+ */
+const EXTRAS_SETTLE_MS = 200
 
 /** The project page: the runs table with its filter, views, columns, grouping and actions. */
 export function RunsPage({ workspace, project }: { workspace: string; project: string }) {
@@ -75,6 +81,7 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
   const seriesPaths = columns.filter((c) => c.type === 'floatSeries').map((c) => c.path)
   const sparklines = useBatchedLookup<Float64Array>(JSON.stringify([ref, seriesPaths]), {
     batchSize: 100,
+    delayMs: EXTRAS_SETTLE_MS,
     fetch: async (keys, signal) => {
       const ids = [...new Set(keys.map((key) => key.split('\n')[0]!))]
       const { sparklines: lines } = await api.search.sparklines(
@@ -91,6 +98,8 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
     JSON.stringify([ref, conventions.dataUpdatedAt]),
     {
       batchSize: 100,
+      delayMs: EXTRAS_SETTLE_MS,
+      maxDelayMs: 4 * EXTRAS_SETTLE_MS,
       fetch: async (ids, signal) => {
         const result = await api.conventions.check(ref, ids, signal)
         return new Map(result.objects.map((object) => [object.id, object]))
@@ -102,13 +111,13 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
     (rows: TableRow[]) => {
       visible.current = rows
       if (seriesPaths.length > 0) {
-        sparklines.request(
+        sparklines.show(
           rows.flatMap((row) =>
             seriesPaths.slice(0, 10).map((path) => `${row.object.id}\n${path}`),
           ),
         )
       }
-      if (hasConventions) flags.request(rows.map((row) => row.object.id))
+      if (hasConventions) flags.show(rows.map((row) => row.object.id))
     },
     [sparklines, flags, seriesPaths.join('\n'), hasConventions],
   )
@@ -123,6 +132,7 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
         active.flatMap((row) => seriesPaths.map((path) => `${row.object.id}\n${path}`)),
       )
       flags.invalidate(active.map((row) => row.object.id))
+      onVisibleRows(visible.current)
     }, LIVE_INTERVAL_MS)
     return () => clearInterval(timer)
   })

@@ -2,16 +2,22 @@ export interface BatchedLookupOptions<V> {
   /** Fetches values for up to `batchSize` keys; keys missing from the answer have no value. */
   fetch(keys: string[], signal: AbortSignal): Promise<Map<string, V>>
   batchSize: number
-  /** Keys requested within this many milliseconds go out in one request. */
+  /** Keys go out once what is shown has stayed the same for this many milliseconds. */
   delayMs?: number
+  /** ...or at the latest this long after the first of them was shown (a slow, steady scroll). */
+  maxDelayMs?: number
   /** Values kept; the oldest are dropped first. */
   maxEntries?: number
 }
 
 /**
  * Per-row extras of a table (sparklines, convention flags) fetched in batches for the rows on
- * screen: asking for a key schedules it, keys asked for in the same moment share a request,
- * answers are cached, and subscribers hear once per batch.
+ * screen: the keys shown are fetched once the view settles, keys shown in the same moment
+ * share a request, answers are cached, and subscribers hear once per batch.
+ *
+ * Waiting for the view to settle matters during a fast scroll: rows fly past in a fraction of
+ * a second, and fetching their extras would queue work on the server ahead of the pages of
+ * rows the person is scrolling towards (measured: sparkline reads doubled the wait for pages).
  */
 export class BatchedLookup<V> {
   readonly #options: Required<BatchedLookupOptions<V>>
@@ -21,10 +27,12 @@ export class BatchedLookup<V> {
   readonly #listeners = new Set<() => void>()
   readonly #controllers = new Set<AbortController>()
   #timer: ReturnType<typeof setTimeout> | null = null
+  /** When the oldest key now waiting was first shown. */
+  #waitingSince: number | null = null
   #version = 0
 
   constructor(options: BatchedLookupOptions<V>) {
-    this.#options = { delayMs: 50, maxEntries: 5000, ...options }
+    this.#options = { delayMs: 50, maxDelayMs: 500, maxEntries: 5000, ...options }
   }
 
   get version(): number {
@@ -36,14 +44,26 @@ export class BatchedLookup<V> {
     return this.#values.get(key)
   }
 
-  /** Schedules the keys not yet known or on their way. */
-  request(keys: Iterable<string>): void {
+  /**
+   * The keys on screen now: those not yet known or on their way are fetched when the view
+   * settles. Keys shown before and gone from the screen before they were sent are dropped.
+   */
+  show(keys: Iterable<string>): void {
+    this.#pending.clear()
     for (const key of keys) {
       if (!this.#values.has(key) && !this.#inFlight.has(key)) this.#pending.add(key)
     }
-    if (this.#pending.size > 0 && this.#timer === null) {
-      this.#timer = setTimeout(() => this.#flush(), this.#options.delayMs)
+    if (this.#timer !== null) clearTimeout(this.#timer)
+    this.#timer = null
+    if (this.#pending.size === 0) {
+      this.#waitingSince = null
+      return
     }
+    const now = Date.now()
+    this.#waitingSince ??= now
+    const { delayMs, maxDelayMs } = this.#options
+    const delay = Math.max(0, Math.min(delayMs, this.#waitingSince + maxDelayMs - now))
+    this.#timer = setTimeout(() => this.#flush(), delay)
   }
 
   /** Forgets the values of these keys (live updates) so the next request reads them again. */
@@ -64,6 +84,7 @@ export class BatchedLookup<V> {
 
   #flush(): void {
     this.#timer = null
+    this.#waitingSince = null
     const keys = [...this.#pending]
     this.#pending.clear()
     for (let start = 0; start < keys.length; start += this.#options.batchSize) {
