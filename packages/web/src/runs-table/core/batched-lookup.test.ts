@@ -47,7 +47,11 @@ describe('batched lookups for visible rows', () => {
   it('does not fetch rows that left the screen before the view settled', async () => {
     const { lookup, batches } = recordingLookup({ delayMs: 50 })
     // A fast scroll: a new set of rows every 30 ms, then the view stops on the last one.
-    for (const rows of [['r1', 'r2'], ['r3', 'r4'], ['r5', 'r6']]) {
+    for (const rows of [
+      ['r1', 'r2'],
+      ['r3', 'r4'],
+      ['r5', 'r6'],
+    ]) {
       lookup.show(rows)
       await vi.advanceTimersByTimeAsync(30)
     }
