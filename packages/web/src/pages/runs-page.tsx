@@ -31,10 +31,10 @@ import { ViewsMenu } from '../runs-table/views-menu.js'
 const LIVE_INTERVAL_MS = 5000
 /**
  * Sparklines and convention flags of the rows on screen are read once the rows have stayed
- * this long: longer than a frame of a busy page, so a fast scroll does not ask for the extras
- * of every row it passes.
+ * 200 ms (longer than a frame of a busy page, so a fast scroll does not ask for the extras of
+ * every row it passes), or every 800 ms during a long, steady scroll.
  */
-const EXTRAS_SETTLE_MS = 200
+const EXTRAS_TIMING = { delayMs: 200, maxDelayMs: 800 }
 
 /** The project page: the runs table with its filter, views, columns, grouping and actions. */
 export function RunsPage({ workspace, project }: { workspace: string; project: string }) {
@@ -81,7 +81,7 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
   const seriesPaths = columns.filter((c) => c.type === 'floatSeries').map((c) => c.path)
   const sparklines = useBatchedLookup<Float64Array>(JSON.stringify([ref, seriesPaths]), {
     batchSize: 100,
-    delayMs: EXTRAS_SETTLE_MS,
+    ...EXTRAS_TIMING,
     fetch: async (keys, signal) => {
       const ids = [...new Set(keys.map((key) => key.split('\n')[0]!))]
       const { sparklines: lines } = await api.search.sparklines(
@@ -98,8 +98,7 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
     JSON.stringify([ref, conventions.dataUpdatedAt]),
     {
       batchSize: 100,
-      delayMs: EXTRAS_SETTLE_MS,
-      maxDelayMs: 4 * EXTRAS_SETTLE_MS,
+      ...EXTRAS_TIMING,
       fetch: async (ids, signal) => {
         const result = await api.conventions.check(ref, ids, signal)
         return new Map(result.objects.map((object) => [object.id, object]))

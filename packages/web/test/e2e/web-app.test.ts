@@ -192,6 +192,25 @@ describe('web app in Chromium', () => {
     await shot('runs-pinned')
   })
 
+  it('reads the sparklines of active runs on screen again with the live updates', async () => {
+    const sparklineReads: number[] = []
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/search/sparklines')) sparklineReads.push(Date.now())
+    }
+    page.on('request', onRequest)
+    try {
+      await page.goto(`${runsUrl()}?col=sys/id&col=sys/state&col=train/loss`)
+      await rowOf(fixture.runs.baseline).locator('canvas.sparkline').waitFor()
+      const first = sparklineReads.length
+      expect(first).toBeGreaterThan(0)
+      // The runs are active and the rows stay on screen: the next live update (every 5 s)
+      // reads their sparklines again, without any scrolling.
+      await expect.poll(() => sparklineReads.length, { timeout: 9_000 }).toBeGreaterThan(first)
+    } finally {
+      page.off('request', onRequest)
+    }
+  })
+
   it('reads the columns that come into view when a wide table scrolls sideways', async () => {
     const params = new URLSearchParams()
     for (const path of [

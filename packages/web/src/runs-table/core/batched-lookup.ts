@@ -66,7 +66,7 @@ export class BatchedLookup<V> {
     this.#timer = setTimeout(() => this.#flush(), delay)
   }
 
-  /** Forgets the values of these keys (live updates) so the next request reads them again. */
+  /** Forgets the values of these keys (live updates) so the next `show` reads them again. */
   invalidate(keys: Iterable<string>): void {
     for (const key of keys) this.#values.delete(key)
   }
