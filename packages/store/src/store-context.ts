@@ -3,16 +3,27 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database } from './database.js'
 import type { DialectAdapter } from './dialect-adapter.js'
 import { PathRegistry, type PathSession } from './queries/path-registry.js'
+import { BlockStatsCache, SeriesHeadsCache } from './series/index.js'
 
 /** What every part of the shared (dialect-agnostic) store code works with. */
 export interface StoreContext {
   readonly db: Kysely<Database>
   readonly adapter: DialectAdapter
   readonly paths: PathRegistry
+  /** Stats BLOBs of recently charted blocks (checked against the database on every read). */
+  readonly blockStats: BlockStatsCache
+  /** Stats rows (heads) of recently charted series, kept while the series is unchanged. */
+  readonly seriesHeads: SeriesHeadsCache
 }
 
 export function createStoreContext(db: Kysely<Database>, adapter: DialectAdapter): StoreContext {
-  return { db, adapter, paths: new PathRegistry() }
+  return {
+    db,
+    adapter,
+    paths: new PathRegistry(),
+    blockStats: new BlockStatsCache(),
+    seriesHeads: new SeriesHeadsCache(),
+  }
 }
 
 /** Runs of a transaction that lost a race with another one, before the caller is told. */

@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../database.js'
 import type { StoreContext } from '../store-context.js'
-import type { BucketRequest, SeriesReader } from '../store.js'
+import type { SeriesReader } from '../store.js'
 import {
   decodeBlock,
+  type BlockStatsCache,
   downsample,
   readPage,
   STATS_HEAD_BYTES,
@@ -15,59 +16,61 @@ import {
 interface SeriesRef {
   id: number
   type: 'floatSeries' | 'stringSeries' | 'fileSeries'
-  /** Blocks written so far (block numbers run from 0). */
-  blocks: number
-  firstStep: number | null
-  lastStep: number | null
+  /** The series row's summary, which every write changes (see SeriesHeadsCache). */
+  version: string
 }
 
-/**
- * Blocks per bucket from which a chart read fetches only the head of each stats BLOB. Each
- * bucket edge cuts a block whose whole BLOB is then fetched a second time, so heads pay off
- * only when most blocks sit inside one bucket; below this, one query of whole BLOBs is faster.
- */
-const HEAD_READ_BLOCKS_PER_BUCKET = 4
-
 export function createSeriesReader(context: StoreContext): SeriesReader {
-  const { db } = context
+  const { db, blockStats, seriesHeads } = context
 
   async function findSeries(objectId: string, path: string): Promise<SeriesRef | null> {
-    const object = await db
-      .selectFrom('objects')
-      .select('project_id')
-      .where('id', '=', objectId)
-      .executeTakeFirst()
-    if (!object) return null
-    const session = context.paths.session(db)
-    const pathId = await session.lookup(object.project_id, path)
-    session.commit()
-    if (pathId === null) return null
+    // One statement (object, path id, series row): on PostgreSQL each round trip costs more
+    // than finding the rows.
     const row = await db
-      .selectFrom('series')
-      .select(['id', 'type', 'next_block', 'first_step', 'last_step'])
-      .where('object_id', '=', objectId)
-      .where('path_id', '=', pathId)
+      .selectFrom('objects as o')
+      .innerJoin('paths as p', (join) =>
+        join.onRef('p.project_id', '=', 'o.project_id').on('p.path', '=', path),
+      )
+      .innerJoin('series as s', (join) =>
+        join.onRef('s.object_id', '=', 'o.id').onRef('s.path_id', '=', 'p.id'),
+      )
+      .select([
+        's.id',
+        's.type',
+        's.count',
+        's.finite_count',
+        's.next_block',
+        's.tail_count',
+        's.first_step',
+        's.last_step',
+        's.last_ts',
+        's.min',
+        's.max',
+        's.sum',
+        's.sum_sq',
+        's.last_value',
+      ])
+      .where('o.id', '=', objectId)
       .executeTakeFirst()
     if (!row) return null
     return {
       id: Number(row.id),
       type: row.type as SeriesRef['type'],
-      blocks: Number(row.next_block),
-      firstStep: row.first_step === null ? null : Number(row.first_step),
-      lastStep: row.last_step === null ? null : Number(row.last_step),
+      version: JSON.stringify([
+        row.count,
+        row.finite_count,
+        row.next_block,
+        row.tail_count,
+        row.first_step,
+        row.last_step,
+        row.last_ts,
+        row.min,
+        row.max,
+        row.sum,
+        row.sum_sq,
+        row.last_value,
+      ]),
     }
-  }
-
-  /** Whether the range of a chart read holds enough blocks per bucket to read heads first. */
-  function readsHeads(series: SeriesRef, request: BucketRequest): boolean {
-    let blocks = series.blocks
-    const { firstStep, lastStep } = series
-    if (request.x === 'step' && firstStep !== null && lastStep !== null && lastStep > firstStep) {
-      const from = Math.max(firstStep, request.from ?? firstStep)
-      const to = Math.min(lastStep, request.to ?? lastStep)
-      blocks *= Math.max(0, to - from) / (lastStep - firstStep)
-    }
-    return blocks >= HEAD_READ_BLOCKS_PER_BUCKET * request.buckets
   }
 
   return {
@@ -81,14 +84,21 @@ export function createSeriesReader(context: StoreContext): SeriesReader {
     async buckets(objectId, path, request) {
       const series = await findSeries(objectId, path)
       if (!series || series.type !== 'floatSeries') return null
-      const bounded = request.x === 'step'
-      const rows = await statsRows(
-        db,
-        series.id,
-        bounded ? request.from : undefined,
-        bounded ? request.to : undefined,
-        readsHeads(series, request),
-      )
+      // Heads only: the sub-chunk records come from the cache when they have not changed.
+      let rows = seriesHeads.get(series.id, series.version)
+      if (!rows) {
+        const bounded =
+          request.x === 'step' && (request.from !== undefined || request.to !== undefined)
+        rows = await statsRows(
+          db,
+          series.id,
+          bounded ? request.from : undefined,
+          bounded ? request.to : undefined,
+          true,
+        )
+        if (!bounded) seriesHeads.set(series.id, series.version, rows)
+      }
+      const heads = rows
       return downsample(
         request,
         rows,
@@ -99,7 +109,7 @@ export function createSeriesReader(context: StoreContext): SeriesReader {
             if (block.type === 'floatSeries') floats.set(blockNo, block)
           return floats
         },
-        (blockNos) => loadStats(db, series.id, blockNos),
+        (blockNos) => loadCachedStats(blockStats, db, series.id, heads, blockNos),
       )
     },
 
@@ -150,6 +160,34 @@ async function statsRows(
     maxTs: Number(row.max_ts),
     stats: row.stats,
   }))
+}
+
+/**
+ * Whole stats BLOBs of some blocks of a series: those whose cached copy still has the head
+ * that `rows` read from the database come from `cache`, the others from the database (and are
+ * kept for the next read).
+ */
+async function loadCachedStats(
+  cache: BlockStatsCache,
+  db: Kysely<Database>,
+  seriesId: number,
+  rows: BlockStatsRow[],
+  blockNos: number[],
+): Promise<Map<number, Uint8Array>> {
+  const heads = new Map<number, Uint8Array>()
+  for (const row of rows) heads.set(row.blockNo, row.stats)
+  const out = new Map<number, Uint8Array>()
+  const missing: number[] = []
+  for (const blockNo of blockNos) {
+    const head = heads.get(blockNo)
+    const cached = head === undefined ? null : cache.get(seriesId, blockNo, head)
+    if (cached) out.set(blockNo, cached)
+    else missing.push(blockNo)
+  }
+  for (const [blockNo, stats] of await loadStats(db, seriesId, missing)) {
+    out.set(blockNo, cache.set(seriesId, blockNo, stats))
+  }
+  return out
 }
 
 /** Whole stats BLOBs of some blocks of a series. */

@@ -38,3 +38,5 @@ export {
 } from './block-stats.js'
 export { downsample, FAST_PATH_DENSITY } from './downsample.js'
 export { readPage } from './series-page.js'
+export { BlockStatsCache } from './block-stats-cache.js'
+export { SeriesHeadsCache } from './series-heads-cache.js'

@@ -204,6 +204,64 @@ export function defineSeriesCases(context: ConformanceContext): void {
       await store.close()
     })
 
+    it('charts the stored points again after the series grew, was cleared and written anew', async () => {
+      const { store, run } = await setup()
+      const n = 3 * 1024 + 100
+      const first = Array.from({ length: n }, (_, i) => (i * 7919) % 201)
+      const steps = Array.from({ length: n }, (_, i) => i)
+      const timestamps = steps.map((step) => 1000 + step)
+      // Buckets of 512 steps: wide enough to be merged from the stats' sub-chunk records alone,
+      // and on their edges, so brute force is the reference.
+      const to = 4 * 1024 - 1
+      const chart = async (values: number[]) => {
+        const result = await store.series.buckets(run.id, 'm', { buckets: 8, x: 'step', from: 0, to })
+        expect(result?.mode).toBe('buckets')
+        if (result?.mode !== 'buckets') return
+        const expected = bruteForce(values, 8, 0, to)
+        expect(Array.from(result.count)).toEqual(expected.count)
+        expect(Array.from(result.min)).toEqual(expected.min)
+        expect(Array.from(result.max)).toEqual(expected.max)
+        expect(Array.from(result.last)).toEqual(expected.last)
+      }
+      // Appends that start on sub-chunk edges (32 steps), whichever block they land in.
+      const append = (from: number, to: number, sequence: number) =>
+        write(
+          store,
+          run.id,
+          [
+            {
+              op: 'appendFloats',
+              path: 'm',
+              values: first.slice(from, to),
+              steps: steps.slice(from, to),
+              timestamps: timestamps.slice(from, to),
+            },
+          ],
+          sequence,
+        )
+      await append(0, 2656, 2)
+      await chart(first.slice(0, 2656))
+      await chart(first.slice(0, 2656))
+      await append(2656, 2688, 3)
+      await chart(first.slice(0, 2688))
+      await append(2688, n, 4)
+      await chart(first)
+      // The same steps and timestamps, one value in each block changed: every block keeps its
+      // number, count, steps and times.
+      const second = first.map((v, i) => (i % 1024 === 1000 ? v + 300 : v))
+      await write(
+        store,
+        run.id,
+        [
+          { op: 'clearSeries', path: 'm', seriesType: 'floatSeries' },
+          { op: 'appendFloats', path: 'm', values: second, steps, timestamps },
+        ],
+        5,
+      )
+      await chart(second)
+      await store.close()
+    })
+
     it('stores string series and clears them', async () => {
       const { store, run } = await setup()
       await write(
