@@ -214,7 +214,12 @@ export function defineSeriesCases(context: ConformanceContext): void {
       // and on their edges, so brute force is the reference.
       const to = 4 * 1024 - 1
       const chart = async (values: number[]) => {
-        const result = await store.series.buckets(run.id, 'm', { buckets: 8, x: 'step', from: 0, to })
+        const result = await store.series.buckets(run.id, 'm', {
+          buckets: 8,
+          x: 'step',
+          from: 0,
+          to,
+        })
         expect(result?.mode).toBe('buckets')
         if (result?.mode !== 'buckets') return
         const expected = bruteForce(values, 8, 0, to)
