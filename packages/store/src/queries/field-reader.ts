@@ -26,56 +26,55 @@ export async function loadStoredFields(
   const pathIds = paths === undefined ? undefined : [...paths.keys()]
   // With the paths known, their names are not joined in: that join doubles the cost of a
   // runs-table page (a second index lookup per value).
-  const rows =
+  const fieldsQuery =
     paths === undefined
-      ? await db
+      ? db
           .selectFrom('fields as f')
           .innerJoin('paths as p', 'p.id', 'f.path_id')
           .select(['f.object_id', 'f.path_id', 'p.path', 'f.type', 'f.num', 'f.str', 'f.data'])
           .where('f.object_id', 'in', objectIds)
-          .execute()
-      : await db
-          .selectFrom('fields as f')
+      : db
+          .selectFrom(objectIdList(objectIds).as('v'))
+          .crossJoin('fields as f')
           .select(['f.object_id', 'f.path_id', 'f.type', 'f.num', 'f.str', 'f.data'])
-          .where('f.object_id', 'in', objectIds)
+          .whereRef('f.object_id', '=', 'v.id')
           .where('f.path_id', 'in', pathIds!)
-          .execute()
   // Series summaries come in their own query: joining them to every field row costs more
-  // than reading the few series rows separately.
+  // than reading the few series rows separately. Both are sent at once, which on PostgreSQL
+  // overlaps their round trips on two connections.
+  let seriesQuery = db
+    .selectFrom('series as s')
+    .select([
+      's.object_id',
+      's.path_id',
+      's.count',
+      's.finite_count',
+      's.last_step',
+      's.last_ts',
+      's.min',
+      's.max',
+      's.sum',
+      's.sum_sq',
+      's.last_value',
+      's.config',
+    ])
+    .where('s.object_id', 'in', objectIds)
+  if (pathIds !== undefined) seriesQuery = seriesQuery.where('s.path_id', 'in', pathIds)
+  const [rows, seriesRows] = await Promise.all([fieldsQuery.execute(), seriesQuery.execute()])
   const series = new Map<string, SeriesSummaryRow>()
-  if (rows.some((row) => row.type.endsWith('Series'))) {
-    let seriesQuery = db
-      .selectFrom('series as s')
-      .select([
-        's.object_id',
-        's.path_id',
-        's.count',
-        's.finite_count',
-        's.last_step',
-        's.last_ts',
-        's.min',
-        's.max',
-        's.sum',
-        's.sum_sq',
-        's.last_value',
-        's.config',
-      ])
-      .where('s.object_id', 'in', objectIds)
-    if (pathIds !== undefined) seriesQuery = seriesQuery.where('s.path_id', 'in', pathIds)
-    for (const row of await seriesQuery.execute()) {
-      series.set(`${row.object_id}\n${row.path_id}`, {
-        count: Number(row.count),
-        finite_count: Number(row.finite_count),
-        last_step: row.last_step,
-        last_ts: row.last_ts,
-        min: row.min,
-        max: row.max,
-        sum: Number(row.sum),
-        sum_sq: Number(row.sum_sq),
-        last_value: row.last_value,
-        config: row.config,
-      })
-    }
+  for (const row of seriesRows) {
+    series.set(`${row.object_id}\n${row.path_id}`, {
+      count: Number(row.count),
+      finite_count: Number(row.finite_count),
+      last_step: row.last_step,
+      last_ts: row.last_ts,
+      min: row.min,
+      max: row.max,
+      sum: Number(row.sum),
+      sum_sq: Number(row.sum_sq),
+      last_value: row.last_value,
+      config: row.config,
+    })
   }
   for (const row of rows) {
     const summary = row.type.endsWith('Series')
@@ -86,6 +85,18 @@ export async function loadStoredFields(
     result.get(row.object_id)?.push(decodeField(row, summary, path))
   }
   return result
+}
+
+/**
+ * Object ids as a derived table `(id)`. Joined to `fields` it makes both databases look up
+ * each (object, path) pair by the primary key; written as `object_id in (…) and path_id in
+ * (…)`, PostgreSQL instead ANDs the primary key with the `(path_id, str)` index in a bitmap,
+ * which reads every value of those paths in the database (14 ms instead of 4 for a page of 50
+ * runs × 20 columns out of 10,000). The CROSS JOIN keeps SQLite from reordering the join.
+ */
+function objectIdList(objectIds: string[]) {
+  const rows = sql.join(objectIds.map((id) => sql`(${id})`))
+  return sql<{ id: string }>`(select column1 as id from (values ${rows}) as ids)`
 }
 
 /** Stored and virtual fields of objects, sorted by path; `paths` limits which are returned. */

@@ -1,8 +1,9 @@
 /**
  * Counts of large searches, kept for a short time. Counting the matches of a search is linear
  * in their number (about 10 ms per 100,000 objects, even from an index), and a scrolling runs
- * table asks for the same count with every page. The caller keeps only large counts, so that
- * a small project sees its writes at once; a large one may show a count up to `ttlMs` old.
+ * table asks for the same count with every page. The caller keeps only large counts (and
+ * estimates that only choose a plan), so that a small project sees its writes at once; a large
+ * one may show a count up to `ttlMs` old.
  */
 export class CountCache<T> {
   readonly #entries = new Map<string, { value: T; at: number }>()

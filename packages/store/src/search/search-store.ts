@@ -227,7 +227,11 @@ class SearchStatements {
       total:
         row?.excluded === null || row?.excluded === undefined ? null : count - Number(row.excluded),
     }
-    if (count >= LARGE_COUNT) this.#counts.set(key, estimate, this.#shape.now)
+    // Without a total the estimate only picks a plan, so a slightly old one cannot make a
+    // result wrong: it is kept whatever its size (a scrolling table asks again for each page).
+    if (estimate.total === null || count >= LARGE_COUNT) {
+      this.#counts.set(key, estimate, this.#shape.now)
+    }
     return estimate
   }
 

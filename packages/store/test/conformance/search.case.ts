@@ -105,6 +105,35 @@ export function defineSearchCases(context: ConformanceContext): void {
       await store.close()
     })
 
+    it('sees writes at once when the same search runs again within a moment', async () => {
+      const { store, runs, search } = await setup(6)
+      const tag = (run: (typeof runs)[number], index: number) =>
+        write(
+          store,
+          run.id,
+          [
+            { op: 'addStrings', path: 'sys/tags', values: ['best'] },
+            { op: 'assignFloat', path: 'params/lr', value: index },
+          ],
+          NOW,
+        )
+      for (const [index, run] of runs.slice(0, 2).entries()) await tag(run, index)
+      const sorted = { sort: { path: 'params/lr', direction: 'desc' as const }, limit: 2 }
+      // The tag alone gives the total from its index; with a second condition the estimate
+      // only picks the plan.
+      expect((await search.run('`sys/tags`:stringSet CONTAINS "best"', sorted)).total).toBe(2)
+      const both = '`sys/tags`:stringSet CONTAINS "best" AND `params/lr`:float >= 0'
+      expect((await search.run(both, sorted)).total).toBe(2)
+      for (const [index, run] of runs.slice(2).entries()) await tag(run, index + 2)
+      const alone = await search.run('`sys/tags`:stringSet CONTAINS "best"', sorted)
+      expect(alone.total).toBe(6)
+      expect(alone.rows.map((row) => row.object.shortId)).toEqual(['CLS-6', 'CLS-5'])
+      const again = await search.run(both, sorted)
+      expect(again.total).toBe(6)
+      expect(again.rows.map((row) => row.object.shortId)).toEqual(['CLS-6', 'CLS-5'])
+      await store.close()
+    })
+
     it('returns only the requested columns', async () => {
       const { store, runs, search } = await setup(2)
       await write(
