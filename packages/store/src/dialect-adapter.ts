@@ -70,4 +70,10 @@ export interface DialectAdapter {
    * generated value follow the largest one (PostgreSQL sequences; SQLite needs nothing).
    */
   syncIdentity(db: Kysely<unknown>, table: string, column: string): Promise<void>
+  /**
+   * After a table was filled in bulk (`nereid store copy`), refreshes the planner's statistics
+   * of it, so that the first searches are not planned as if it were empty (PostgreSQL would
+   * wait for autovacuum; SQLite plans without statistics).
+   */
+  refreshStatistics(db: Kysely<unknown>, table: string): Promise<void>
 }

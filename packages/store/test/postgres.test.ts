@@ -1,4 +1,4 @@
-import { afterAll, vi } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import pg from 'pg'
 import { createPostgresStore } from '../src/index.js'
 import type { Store } from '../src/store.js'
@@ -60,19 +60,36 @@ async function emptyTables(): Promise<void> {
   await admin.query(`truncate ${tables} restart identity cascade`)
 }
 
-runStoreConformance({
-  name: 'postgres',
-  async createStore() {
-    await emptyTables()
-    const store = createPostgresStore({
-      connectionString: server.url,
-      schema,
-      maxConnections: 4,
-      applicationName,
-    })
-    stores.push(store)
-    const result = await store.migrate()
-    if (result.error) throw result.error
-    return store
-  },
+async function createStore(): Promise<Store> {
+  await emptyTables()
+  const store = createPostgresStore({
+    connectionString: server.url,
+    schema,
+    maxConnections: 4,
+    applicationName,
+  })
+  stores.push(store)
+  const result = await store.migrate()
+  if (result.error) throw result.error
+  return store
+}
+
+runStoreConformance({ name: 'postgres', createStore })
+
+describe('postgres store copy', () => {
+  it('refreshes the planner statistics of each table it filled', async () => {
+    const store = await createStore()
+    const analyzed = async () => {
+      const { rows } = await admin.query<{ at: Date | null }>(
+        'select last_analyze as at from pg_stat_user_tables where schemaname = $1 and relname = $2',
+        [schema, 'paths'],
+      )
+      return rows[0]?.at ?? null
+    }
+    const before = await analyzed()
+    await store.transfer.finishTable('paths')
+    const after = await analyzed()
+    expect(after).not.toBeNull()
+    expect(after!.getTime()).toBeGreaterThan(before?.getTime() ?? 0)
+  })
 })

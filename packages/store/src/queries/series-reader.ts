@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../database.js'
 import type { StoreContext } from '../store-context.js'
-import type { SeriesReader } from '../store.js'
+import type { BucketRequest, SeriesReader } from '../store.js'
 import {
   decodeBlock,
   type BlockStatsCache,
@@ -16,9 +16,21 @@ import {
 interface SeriesRef {
   id: number
   type: 'floatSeries' | 'stringSeries' | 'fileSeries'
+  /** Blocks written so far (block numbers run from 0). */
+  blocks: number
+  firstStep: number | null
+  lastStep: number | null
   /** The series row's summary, which every write changes (see SeriesHeadsCache). */
   version: string
 }
+
+/**
+ * Blocks per bucket from which a chart read that the cache cannot serve fetches only the head
+ * of each stats BLOB. Each bucket edge cuts a block whose whole BLOB is then fetched a second
+ * time, so heads pay off only when most blocks sit inside one bucket; below this, one query of
+ * whole BLOBs is faster (on SQLite it costs about what the heads alone do).
+ */
+const HEAD_READ_BLOCKS_PER_BUCKET = 4
 
 export function createSeriesReader(context: StoreContext): SeriesReader {
   const { db, blockStats, seriesHeads } = context
@@ -56,6 +68,9 @@ export function createSeriesReader(context: StoreContext): SeriesReader {
     return {
       id: Number(row.id),
       type: row.type as SeriesRef['type'],
+      blocks: Number(row.next_block),
+      firstStep: row.first_step === null ? null : Number(row.first_step),
+      lastStep: row.last_step === null ? null : Number(row.last_step),
       version: JSON.stringify([
         row.count,
         row.finite_count,
@@ -73,6 +88,45 @@ export function createSeriesReader(context: StoreContext): SeriesReader {
     }
   }
 
+  /** Whether the range of a chart read holds enough blocks per bucket to read heads first. */
+  function readsHeads(series: SeriesRef, request: BucketRequest): boolean {
+    let blocks = series.blocks
+    const { firstStep, lastStep } = series
+    if (request.x === 'step' && firstStep !== null && lastStep !== null && lastStep > firstStep) {
+      const from = Math.max(firstStep, request.from ?? firstStep)
+      const to = Math.min(lastStep, request.to ?? lastStep)
+      blocks *= Math.max(0, to - from) / (lastStep - firstStep)
+    }
+    return blocks >= HEAD_READ_BLOCKS_PER_BUCKET * request.buckets
+  }
+
+  /**
+   * The stats rows of a chart read the cache cannot serve. Whole BLOBs read go to the block
+   * cache, and the rows of a whole series (as heads) to the series cache, for the next read.
+   */
+  async function readStatsRows(series: SeriesRef, request: BucketRequest) {
+    const bounded = request.x === 'step' && (request.from !== undefined || request.to !== undefined)
+    const headsOnly = readsHeads(series, request)
+    const rows = await statsRows(
+      db,
+      series.id,
+      bounded ? request.from : undefined,
+      bounded ? request.to : undefined,
+      headsOnly,
+    )
+    if (!headsOnly) {
+      for (const row of rows) row.stats = blockStats.set(series.id, row.blockNo, row.stats)
+    }
+    if (!bounded) {
+      // Copies of the heads: views would keep evicted BLOBs alive.
+      const heads = headsOnly
+        ? rows
+        : rows.map((row) => ({ ...row, stats: row.stats.slice(0, STATS_HEAD_BYTES) }))
+      seriesHeads.set(series.id, series.version, heads)
+    }
+    return rows
+  }
+
   return {
     async page(objectId, path, request) {
       const series = await findSeries(objectId, path)
@@ -84,21 +138,9 @@ export function createSeriesReader(context: StoreContext): SeriesReader {
     async buckets(objectId, path, request) {
       const series = await findSeries(objectId, path)
       if (!series || series.type !== 'floatSeries') return null
-      // Heads only: the sub-chunk records come from the cache when they have not changed.
-      let rows = seriesHeads.get(series.id, series.version)
-      if (!rows) {
-        const bounded =
-          request.x === 'step' && (request.from !== undefined || request.to !== undefined)
-        rows = await statsRows(
-          db,
-          series.id,
-          bounded ? request.from : undefined,
-          bounded ? request.to : undefined,
-          true,
-        )
-        if (!bounded) seriesHeads.set(series.id, series.version, rows)
-      }
-      const heads = rows
+      // Heads from the cache, and the sub-chunk records of blocks that have not changed.
+      const rows =
+        seriesHeads.get(series.id, series.version) ?? (await readStatsRows(series, request))
       return downsample(
         request,
         rows,
@@ -109,7 +151,7 @@ export function createSeriesReader(context: StoreContext): SeriesReader {
             if (block.type === 'floatSeries') floats.set(blockNo, block)
           return floats
         },
-        (blockNos) => loadCachedStats(blockStats, db, series.id, heads, blockNos),
+        (blockNos) => loadCachedStats(blockStats, db, series.id, rows, blockNos),
       )
     },
 

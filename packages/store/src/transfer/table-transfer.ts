@@ -102,6 +102,7 @@ export function createTableTransfer(db: Kysely<unknown>, adapter: DialectAdapter
     async finishTable(name) {
       const table = await tableOf(name)
       if (table.primaryKey.length === 1) await adapter.syncIdentity(db, name, table.primaryKey[0]!)
+      await adapter.refreshStatistics(db, name)
     },
 
     async checksum(name) {

@@ -214,19 +214,30 @@ export function defineSeriesCases(context: ConformanceContext): void {
       // and on their edges, so brute force is the reference.
       const to = 4 * 1024 - 1
       const chart = async (values: number[]) => {
-        const result = await store.series.buckets(run.id, 'm', {
-          buckets: 8,
-          x: 'step',
-          from: 0,
-          to,
-        })
-        expect(result?.mode).toBe('buckets')
-        if (result?.mode !== 'buckets') return
-        const expected = bruteForce(values, 8, 0, to)
-        expect(Array.from(result.count)).toEqual(expected.count)
-        expect(Array.from(result.min)).toEqual(expected.min)
-        expect(Array.from(result.max)).toEqual(expected.max)
-        expect(Array.from(result.last)).toEqual(expected.last)
+        // One bucket is merged from the blocks' summaries, eight from their sub-chunks.
+        for (const buckets of [8, 1]) {
+          const result = await store.series.buckets(run.id, 'm', {
+            buckets,
+            x: 'step',
+            from: 0,
+            to,
+          })
+          expect(result?.mode).toBe('buckets')
+          if (result?.mode !== 'buckets') return
+          const expected = bruteForce(values, buckets, 0, to)
+          expect(Array.from(result.count)).toEqual(expected.count)
+          expect(Array.from(result.min)).toEqual(expected.min)
+          expect(Array.from(result.max)).toEqual(expected.max)
+          expect(Array.from(result.last)).toEqual(expected.last)
+        }
+        // The whole series, as a chart first asks for it (its edges cut sub-chunks).
+        const whole = await store.series.buckets(run.id, 'm', { buckets: 8, x: 'step' })
+        expect(whole?.mode).toBe('buckets')
+        if (whole?.mode !== 'buckets') return
+        expect(Array.from(whole.count).reduce((a, b) => a + b, 0)).toBe(values.length)
+        expect(Math.max(...whole.max)).toBe(Math.max(...values))
+        expect(Math.min(...whole.min)).toBe(Math.min(...values))
+        expect(whole.last.at(-1)).toBe(values.at(-1))
       }
       // Appends that start on sub-chunk edges (32 steps), whichever block they land in.
       const append = (from: number, to: number, sequence: number) =>

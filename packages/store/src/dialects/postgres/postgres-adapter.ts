@@ -1,6 +1,10 @@
 import type { ColumnDefinitionBuilder } from 'kysely'
 import type { DialectAdapter } from '../../dialect-adapter.js'
-import { listPostgresTables, syncPostgresIdentity } from './postgres-catalog.js'
+import {
+  analyzePostgresTable,
+  listPostgresTables,
+  syncPostgresIdentity,
+} from './postgres-catalog.js'
 import { isTransientConflict } from './postgres-errors.js'
 
 export const postgresAdapter: DialectAdapter = Object.freeze({
@@ -34,4 +38,5 @@ export const postgresAdapter: DialectAdapter = Object.freeze({
   isTransientConflict,
   listTables: listPostgresTables,
   syncIdentity: syncPostgresIdentity,
+  refreshStatistics: analyzePostgresTable,
 })

@@ -50,3 +50,8 @@ export async function syncPostgresIdentity(
     db,
   )
 }
+
+/** Planner statistics of a table just filled in bulk, without waiting for autovacuum. */
+export async function analyzePostgresTable(db: Kysely<unknown>, table: string): Promise<void> {
+  await sql`analyze ${sql.table(table)}`.execute(db)
+}

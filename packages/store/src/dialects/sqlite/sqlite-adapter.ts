@@ -28,4 +28,5 @@ export const sqliteAdapter: DialectAdapter = Object.freeze({
   listTables: listSqliteTables,
   // An `integer primary key` takes max(rowid) + 1 by itself.
   syncIdentity: async () => {},
+  refreshStatistics: async () => {},
 })
