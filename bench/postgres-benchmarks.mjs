@@ -389,6 +389,11 @@ export async function postgresChartBenchmark(clusterUrl, sqliteChart) {
       note: `${ratio(pgChart.full.p95, sqliteChart.full.p95)} (SQLite: ${fmt(sqliteChart.full.p95, 2)} ms)`,
     },
     {
+      measure: 'first read (chart caches empty)',
+      value: `${fmt(pgChart.first, 2)} ms`,
+      note: `SQLite: ${fmt(sqliteChart.first, 2)} ms (one sample each)`,
+    },
+    {
       measure: 'zoomed (50,000-step window) p50 / p95',
       value: `${fmt(pgChart.zoom.p50, 2)} / ${fmt(pgChart.zoom.p95, 2)} ms`,
       note: `SQLite: ${fmt(sqliteChart.zoom.p50, 2)} / ${fmt(sqliteChart.zoom.p95, 2)} ms`,
