@@ -1,9 +1,9 @@
+import { LruCache } from '../cache/lru-cache.js'
 import type { DecodedBlock } from '../series/index.js'
 
 interface CachedTail {
   blockNo: number
   block: DecodedBlock
-  bytes: number
 }
 
 /** What the series row says about its tail; a cached tail is used only when all of it agrees. */
@@ -27,12 +27,10 @@ export interface TailPosition {
  * the entry.
  */
 export class TailBlockCache {
-  readonly #entries = new Map<number, CachedTail>()
-  readonly #budgetBytes: number
-  #bytes = 0
+  readonly #entries: LruCache<number, CachedTail>
 
   constructor(budgetBytes = 32 * 1024 * 1024) {
-    this.#budgetBytes = budgetBytes
+    this.#entries = new LruCache(budgetBytes)
   }
 
   /** The tail block of `seriesId` when the cached copy is still the stored one. */
@@ -51,31 +49,16 @@ export class TailBlockCache {
       this.forget(seriesId)
       return null
     }
-    // Most recently used last: Map iteration order is the eviction order.
-    this.#entries.delete(seriesId)
-    this.#entries.set(seriesId, entry)
     return block
   }
 
   /** Records the block just written as the tail of `seriesId`; `block` must not change later. */
   remember(seriesId: number, blockNo: number, block: DecodedBlock): void {
-    this.forget(seriesId)
-    const bytes = sizeOf(block)
-    if (bytes > this.#budgetBytes) return
-    this.#entries.set(seriesId, { blockNo, block, bytes })
-    this.#bytes += bytes
-    for (const [id, entry] of this.#entries) {
-      if (this.#bytes <= this.#budgetBytes) break
-      this.#entries.delete(id)
-      this.#bytes -= entry.bytes
-    }
+    this.#entries.set(seriesId, { blockNo, block }, sizeOf(block))
   }
 
   forget(seriesId: number): void {
-    const entry = this.#entries.get(seriesId)
-    if (!entry) return
     this.#entries.delete(seriesId)
-    this.#bytes -= entry.bytes
   }
 }
 

@@ -1,8 +1,5 @@
+import { LruCache } from '../cache/lru-cache.js'
 import { STATS_HEAD_BYTES } from './block-stats.js'
-
-interface Entry {
-  stats: Uint8Array
-}
 
 /**
  * Whole stats BLOBs of recently charted blocks, so that a chart read again (a page reload, the
@@ -21,27 +18,24 @@ interface Entry {
  * one: no writer does that.
  */
 export class BlockStatsCache {
-  readonly #entries = new Map<string, Entry>()
+  readonly #entries: LruCache<string, Uint8Array>
   readonly #budgetBytes: number
-  #bytes = 0
 
   constructor(budgetBytes = 64 * 1024 * 1024) {
+    this.#entries = new LruCache(budgetBytes)
     this.#budgetBytes = budgetBytes
   }
 
   /** The whole stats BLOB of a block when the cached copy begins with `head`; else null. */
   get(seriesId: number, blockNo: number, head: Uint8Array): Uint8Array | null {
     const key = keyOf(seriesId, blockNo)
-    const entry = this.#entries.get(key)
-    if (!entry) return null
-    if (!startsWith(entry.stats, head)) {
-      this.#remove(key, entry)
+    const stats = this.#entries.get(key)
+    if (stats === undefined) return null
+    if (!startsWith(stats, head)) {
+      this.#entries.delete(key)
       return null
     }
-    // Most recently used last: Map iteration order is the eviction order.
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
-    return entry.stats
+    return stats
   }
 
   /**
@@ -50,28 +44,15 @@ export class BlockStatsCache {
    */
   set(seriesId: number, blockNo: number, stats: Uint8Array): Uint8Array {
     if (stats.length <= STATS_HEAD_BYTES || stats.length * 8 > this.#budgetBytes) return stats
-    const key = keyOf(seriesId, blockNo)
-    const previous = this.#entries.get(key)
-    if (previous) this.#remove(key, previous)
     const copy = new Uint8Array(stats.length)
     copy.set(stats)
-    this.#entries.set(key, { stats: copy })
-    this.#bytes += copy.length
-    for (const [oldKey, old] of this.#entries) {
-      if (this.#bytes <= this.#budgetBytes) break
-      this.#remove(oldKey, old)
-    }
+    this.#entries.set(keyOf(seriesId, blockNo), copy, copy.length)
     return copy
   }
 
   /** Bytes of the BLOBs kept now. */
   get bytes(): number {
-    return this.#bytes
-  }
-
-  #remove(key: string, entry: Entry): void {
-    this.#entries.delete(key)
-    this.#bytes -= entry.stats.length
+    return this.#entries.bytes
   }
 }
 

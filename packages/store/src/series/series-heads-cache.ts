@@ -1,9 +1,9 @@
+import { LruCache } from '../cache/lru-cache.js'
 import { STATS_HEAD_BYTES, type BlockStatsRow } from './block-stats.js'
 
 interface Entry {
   version: string
   rows: BlockStatsRow[]
-  bytes: number
 }
 
 /** Rough bytes of one row: its head and the object around it. */
@@ -23,11 +23,11 @@ const ROW_BYTES = STATS_HEAD_BYTES + 128
  * summary down to the float sum's last bit to pass for the old one.
  */
 export class SeriesHeadsCache {
-  readonly #entries = new Map<number, Entry>()
+  readonly #entries: LruCache<number, Entry>
   readonly #budgetBytes: number
-  #bytes = 0
 
   constructor(budgetBytes = 16 * 1024 * 1024) {
+    this.#entries = new LruCache(budgetBytes)
     this.#budgetBytes = budgetBytes
   }
 
@@ -36,31 +36,19 @@ export class SeriesHeadsCache {
     const entry = this.#entries.get(seriesId)
     if (!entry) return null
     if (entry.version !== version) {
-      this.#remove(seriesId, entry)
+      this.#entries.delete(seriesId)
       return null
     }
-    // Most recently used last: Map iteration order is the eviction order.
-    this.#entries.delete(seriesId)
-    this.#entries.set(seriesId, entry)
     return entry.rows
   }
 
   /** Keeps all the stats rows of a series read at `version`; they must not change later. */
   set(seriesId: number, version: string, rows: BlockStatsRow[]): void {
     const bytes = rows.length * ROW_BYTES
-    if (bytes * 8 > this.#budgetBytes) return
-    const previous = this.#entries.get(seriesId)
-    if (previous) this.#remove(seriesId, previous)
-    this.#entries.set(seriesId, { version, rows, bytes })
-    this.#bytes += bytes
-    for (const [oldId, old] of this.#entries) {
-      if (this.#bytes <= this.#budgetBytes) break
-      this.#remove(oldId, old)
+    if (bytes * 8 > this.#budgetBytes) {
+      this.#entries.delete(seriesId)
+      return
     }
-  }
-
-  #remove(seriesId: number, entry: Entry): void {
-    this.#entries.delete(seriesId)
-    this.#bytes -= entry.bytes
+    this.#entries.set(seriesId, { version, rows }, bytes)
   }
 }
