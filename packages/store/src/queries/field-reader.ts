@@ -40,8 +40,9 @@ export async function loadStoredFields(
           .whereRef('f.object_id', '=', 'v.id')
           .where('f.path_id', 'in', pathIds!)
   // Series summaries come in their own query: joining them to every field row costs more
-  // than reading the few series rows separately. Both are sent at once, which on PostgreSQL
-  // overlaps their round trips on two connections.
+  // than reading the few series rows separately. For a page of objects (a runs table) it is
+  // sent with the fields query, which on PostgreSQL overlaps their round trips on two
+  // connections; for one object (most often one field read) only when a field is a series.
   let seriesQuery = db
     .selectFrom('series as s')
     .select([
@@ -60,7 +61,14 @@ export async function loadStoredFields(
     ])
     .where('s.object_id', 'in', objectIds)
   if (pathIds !== undefined) seriesQuery = seriesQuery.where('s.path_id', 'in', pathIds)
-  const [rows, seriesRows] = await Promise.all([fieldsQuery.execute(), seriesQuery.execute()])
+  let rows: Awaited<ReturnType<typeof fieldsQuery.execute>>
+  let seriesRows: Awaited<ReturnType<typeof seriesQuery.execute>> = []
+  if (objectIds.length > 1) {
+    ;[rows, seriesRows] = await Promise.all([fieldsQuery.execute(), seriesQuery.execute()])
+  } else {
+    rows = await fieldsQuery.execute()
+    if (rows.some((row) => row.type.endsWith('Series'))) seriesRows = await seriesQuery.execute()
+  }
   const series = new Map<string, SeriesSummaryRow>()
   for (const row of seriesRows) {
     series.set(`${row.object_id}\n${row.path_id}`, {
