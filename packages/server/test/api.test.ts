@@ -340,6 +340,28 @@ describe('native API', () => {
     expect(deleted.json().freedBytes).toBeGreaterThanOrEqual(1000)
   })
 
+  it('refuses batches for a run deleted after its first batches, naming the run', async () => {
+    const run = await newRun()
+    const batch = [{ op: 'appendFloats', path: 'm', values: [1] }]
+    expect((await ops(run.shortId, batch)).statusCode).toBe(200)
+    expect((await ops(run.id, batch)).statusCode).toBe(200)
+    await t.call({ method: 'POST', url: `${P}/trash`, payload: { objects: [run.shortId] } })
+    const deleted = await t.call({
+      method: 'POST',
+      url: `${P}/trash/delete`,
+      payload: { objects: [run.shortId] },
+    })
+    expect(deleted.json().updated).toEqual([run.shortId])
+    for (const ref of [run.shortId, run.id, run.shortId]) {
+      const refused = await ops(ref, batch)
+      expect(refused.statusCode).toBe(404)
+      expect(refused.json().error).toMatchObject({
+        code: 'OBJECT_NOT_FOUND',
+        message: `object "${ref}" not found in project "team/vision"`,
+      })
+    }
+  })
+
   it('keeps runs active while they ping', async () => {
     const run = await newRun()
     const ping = await t.call({ method: 'POST', url: `${P}/objects/${run.id}/ping` })

@@ -54,6 +54,32 @@ describe('hostile input', () => {
     })
   })
 
+  it('refuses a batch that names __proto__ or constructor.prototype as a key, spelled plainly or in escapes', async () => {
+    t = await createTestApp()
+    const run = (
+      await t.call({ method: 'POST', url: `${P}/objects`, payload: { kind: 'run' } })
+    ).json().object.shortId
+    const send = (body: string) =>
+      t.call({
+        method: 'POST',
+        url: `${P}/objects/${run}/operations`,
+        payload: body,
+        headers: { 'content-type': 'application/json' },
+      })
+    for (const key of ['__proto__', '\\u005f_proto__', 'constructor']) {
+      const value = key === 'constructor' ? '{"prototype":{"polluted":true}}' : '{"polluted":true}'
+      const answer = await send(`{"operations":[],"${key}":${value}}`)
+      expect(answer.statusCode, key).toBe(400)
+      expect(answer.json().error.code, key).toBe('MALFORMED_JSON')
+    }
+    // The same words as values are plain data.
+    const plain = await send(
+      '{"operations":[{"op":"assignString","path":"note","value":"__proto__ constructor \\u005f"}]}',
+    )
+    expect(plain.json().results).toEqual([{ ok: true }])
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined()
+  })
+
   it('refuses oversized form fields with a clear error that does not repeat them', async () => {
     t = await createTestApp()
     const huge = 'A'.repeat(10_000)

@@ -20,15 +20,15 @@ export function parseBatchBytes(bytes: Uint8Array): {
 } {
   let json: unknown
   try {
-    // secure-json-parse refuses __proto__ and constructor.prototype keys, like Fastify's own parser.
-    json = secureJson.parse(
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-      undefined,
-      {
-        protoAction: 'error',
-        constructorAction: 'error',
-      },
-    )
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+    // secure-json-parse refuses __proto__ and constructor.prototype keys, like Fastify's own
+    // parser. Its check runs two regular expressions over the text (~40 µs for a batch of
+    // 1,000 points); a text without a backslash cannot spell either key in escapes, so where
+    // neither key appears literally, no key can be one of them.
+    json =
+      !text.includes('\\') && !text.includes('__proto__') && !text.includes('constructor')
+        ? JSON.parse(text)
+        : secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
   } catch (error) {
     return {
       result: {

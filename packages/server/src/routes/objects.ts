@@ -1,4 +1,4 @@
-import { LIMITS, NereidError, validatePath } from '@nereid/core'
+import { isNereidError, LIMITS, NereidError, validatePath } from '@nereid/core'
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../app-deps.js'
@@ -11,7 +11,7 @@ import {
   Nullable,
 } from '../schemas/common.js'
 import { presentField, presentObject } from '../schemas/present.js'
-import { findObject } from '../services/object-lookup.js'
+import { findObject, ObjectIdCache, objectNotFound } from '../services/object-lookup.js'
 import { OperationBatchWire } from '@nereid/core'
 
 const CreateObject = Type.Object(
@@ -141,6 +141,7 @@ export async function objectRoutes(
 
   // Batches are parsed from their raw bytes, on a worker thread when large (BatchParser):
   // this route gets its own JSON parser that hands the handler the bytes.
+  const objectIds = new ObjectIdCache()
   await app.register(async (scope) => {
     scope.addContentTypeParser(
       'application/json',
@@ -152,8 +153,11 @@ export async function objectRoutes(
       {
         config: { permission: 'project:write' },
         bodyLimit: LIMITS.maxJsonBodyBytes,
-        // The body schema documents the API; the batch parser validates the body itself.
-        attachValidation: true,
+        // The schema documents the API; nothing here is checked against it. The batch parser
+        // validates the body itself, and the parameters are strings whatever they hold. Ajv
+        // failing the raw body on every batch, and Fastify formatting that error, cost the
+        // hottest route ~50 µs a request.
+        validatorCompiler: () => () => true,
         schema: {
           summary: 'Apply a batch of operations in order',
           description:
@@ -174,9 +178,6 @@ export async function objectRoutes(
         },
       },
       async (request) => {
-        if (request.validationError && request.validationError.validationContext !== 'body') {
-          throw request.validationError
-        }
         const body = request.body as unknown
         if (!Buffer.isBuffer(body)) {
           throw new NereidError(
@@ -184,11 +185,20 @@ export async function objectRoutes(
             'send the batch as JSON with "Content-Type: application/json"',
           )
         }
-        const [object, batch] = await Promise.all([
-          findObject(store, request.project!, request.params.object),
+        const project = request.project!
+        const ref = request.params.object
+        const [objectId, batch] = await Promise.all([
+          objectIds.resolve(store, project, ref),
           batchParser.parse(body),
         ])
-        return store.ingest.applyBatch(object.id, batch, { now: now() })
+        try {
+          return await store.ingest.applyBatch(objectId, batch, { now: now() })
+        } catch (error) {
+          // Deleted since its id was remembered.
+          if (!isNereidError(error) || error.code !== 'OBJECT_NOT_FOUND') throw error
+          objectIds.forget(project, ref)
+          throw objectNotFound(project, ref)
+        }
       },
     )
   })

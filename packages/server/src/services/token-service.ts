@@ -28,6 +28,12 @@ export class TokenService {
   readonly #store: Store
   readonly #publicUrl: string
   readonly #touched = new Map<string, number>()
+  /**
+   * Token text → hash of its secret. Decoding and hashing cost ~40 µs, on every request of a
+   * writer that sends a thousand batches a second; the mapping never changes, so a token seen
+   * before skips it (the hash is still looked up in the store, so revocation applies at once).
+   */
+  readonly #secretHashes = new Map<string, string>()
 
   constructor(store: Store, publicUrl: string) {
     this.#store = store
@@ -88,16 +94,22 @@ export class TokenService {
 
   /** The principal behind a token, or a TOKEN_INVALID error that says what to do. */
   async authenticate(token: string, now: number): Promise<TokenPrincipal> {
-    let secret: string
-    try {
-      secret = decodeApiToken(token).secret
-    } catch {
-      throw new NereidError(
-        'TOKEN_INVALID',
-        'the API token is malformed; copy the whole token Nereid printed or create a new one',
-      )
+    let secretHash = this.#secretHashes.get(token)
+    if (secretHash === undefined) {
+      let secret: string
+      try {
+        secret = decodeApiToken(token).secret
+      } catch {
+        throw new NereidError(
+          'TOKEN_INVALID',
+          'the API token is malformed; copy the whole token Nereid printed or create a new one',
+        )
+      }
+      secretHash = TokenService.hashSecret(secret)
+      if (this.#secretHashes.size >= 1_000) this.#secretHashes.clear()
+      this.#secretHashes.set(token, secretHash)
     }
-    const found = await this.#store.accounts.findApiToken(TokenService.hashSecret(secret))
+    const found = await this.#store.accounts.findApiToken(secretHash)
     if (!found)
       throw new NereidError(
         'TOKEN_INVALID',
