@@ -28,6 +28,8 @@ function fakeServer(total: number) {
           }),
         reject,
       })
+      // Like fetch: an aborted request fails.
+      signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
     })
   return { calls, fetchPage }
 }
@@ -52,10 +54,19 @@ describe('row source', () => {
     const server = fakeServer(10_000)
     const source = new RowSource({ pageSize: 50, fetchPage: server.fetchPage, readAhead: 4 })
     source.setVisibleRange(0, 30)
-    expect(server.calls.map((c) => c.offset)).toEqual([0])
+    expect(server.calls.map((c) => [c.offset, c.limit])).toEqual([[0, 50]])
     server.calls[0]!.resolve()
     await flush()
-    expect(server.calls.map((c) => c.offset)).toEqual([0, 50, 100, 150])
+    // The four pages ahead, off screen, in one request.
+    expect(server.calls.map((c) => [c.offset, c.limit])).toEqual([
+      [0, 50],
+      [50, 200],
+    ])
+    server.calls[1]!.resolve()
+    await flush()
+    expect(source.isLoaded(0, 250)).toBe(true)
+    expect(source.rowAt(249)).toBe(249)
+    expect(source.rowAt(250)).toBeUndefined()
   })
 
   it('reads ahead in the direction of scrolling', async () => {
@@ -66,7 +77,40 @@ describe('row source', () => {
     await flush()
     server.calls.length = 0
     source.setVisibleRange(4000, 4050)
-    expect(server.calls.map((c) => c.offset)).toEqual([4000, 3900, 3800, 4100])
+    // The page on screen alone, then the two above it together, then one behind.
+    expect(server.calls.map((c) => [c.offset, c.limit])).toEqual([
+      [4000, 100],
+      [3800, 200],
+      [4100, 100],
+    ])
+    server.calls.forEach((call) => call.resolve())
+    await flush()
+    expect(source.isLoaded(3800, 4200)).toBe(true)
+    expect(source.rowAt(3850)).toBe(3850)
+  })
+
+  it('asks again for every page of a request that was given up', async () => {
+    const server = fakeServer(10_000)
+    const source = new RowSource({
+      pageSize: 10,
+      fetchPage: server.fetchPage,
+      maxPages: 5,
+      concurrency: 10,
+    })
+    source.setVisibleRange(0, 10)
+    server.calls[0]!.resolve()
+    await flush()
+    const ahead = server.calls[1]!
+    expect([ahead.offset, ahead.limit]).toEqual([10, 20])
+    // Far away, page 1 is dropped from memory (page 2, nearer, is kept): their request is
+    // aborted, and page 2 must not wait for it forever.
+    source.setVisibleRange(5000, 5010)
+    expect(ahead.signal.aborted).toBe(true)
+    await flush()
+    server.calls.length = 0
+    source.setVisibleRange(10, 20)
+    const asked = server.calls.map((c) => [c.offset, c.offset + c.limit])
+    expect(asked.some(([from, to]) => from! <= 20 && 20 < to!)).toBe(true)
   })
 
   it('notifies once per tick however many pages arrive', async () => {
@@ -192,26 +236,72 @@ describe('row source while scrolling fast', () => {
     server.calls[0]!.resolve()
     await flush()
     server.calls.length = 0
-    // Scrolling at 0.5 rows/ms: in 200 ms (times a margin of 1.5) the view moves 150 rows.
+    // Scrolling at 0.5 rows/ms, a frame every 20 ms: answers take 200 ms, so they are first
+    // seen ten frames (100 rows) from now, at rows 120–150. From there, a stretch twice as
+    // long as the view travels meanwhile (with a margin) is asked for at once, pages off
+    // screen four to a request, so that the next answers are under way in time.
     clock.advance(20)
     source.setVisibleRange(10, 40)
     clock.advance(20)
     source.setVisibleRange(20, 50)
-    // Rows 170–200 are where the view will be when answers arrive; the stretch after them,
-    // as long again, is asked for at once so that the next answers are under way in time.
-    expect(server.calls.map((c) => c.offset)).toEqual([150, 200, 250, 300])
+    expect(server.calls.map((c) => [c.offset, c.limit])).toEqual([
+      [100, 200],
+      [300, 50],
+    ])
     // Rows the view will have left before their answer comes are not read at all.
     // Rows 50–60, on screen now, will be behind the view by then: only the stretch ahead
     // grows.
     server.calls.length = 0
     clock.advance(20)
     source.setVisibleRange(30, 60)
-    expect(server.calls.map((c) => c.offset)).toEqual([350])
+    expect(server.calls.map((c) => [c.offset, c.limit])).toEqual([[350, 50]])
     // Without the scroll's speed (it stopped) only the rows on screen are read.
     clock.advance(1000)
     server.calls.length = 0
     source.setVisibleRange(5000, 5030)
-    expect(server.calls.map((c) => c.offset)).toEqual([5000, 4950])
+    expect(server.calls.map((c) => [c.offset, c.limit])).toEqual([
+      [5000, 50],
+      [4950, 50],
+    ])
+  })
+
+  it('reads the rows of the next frame when answers arrive before it', async () => {
+    const { server, clock, source } = scrollingSource()
+    source.setVisibleRange(0, 30)
+    clock.advance(100)
+    server.calls[0]!.resolve()
+    await flush()
+    // A frame every 100 ms, 100 rows each (a busy page scrolled at 1,000 rows/s); answers
+    // take 100 ms, so they are in before the next frame.
+    clock.advance(100)
+    source.setVisibleRange(100, 130)
+    clock.advance(100)
+    server.calls.forEach((call) => call.resolve())
+    await flush()
+    server.calls.length = 0
+    source.setVisibleRange(200, 230)
+    // The next frame shows rows 300–330: their page goes first, alone; then three frames on.
+    expect(server.calls.map((c) => [c.offset, c.limit])).toEqual([
+      [300, 50],
+      [350, 200],
+    ])
+  })
+
+  it('expects slower answers as soon as a request has waited longer than answers took', async () => {
+    const { server, clock, source } = scrollingSource()
+    source.setVisibleRange(0, 30)
+    clock.advance(10)
+    server.calls[0]!.resolve()
+    await flush()
+    // Answers took 10 ms while the page was idle; now a scroll of 2 rows/ms begins and the
+    // requests of its first frame have not been answered 50 ms later.
+    clock.advance(50)
+    source.setVisibleRange(100, 130)
+    clock.advance(50)
+    server.calls.length = 0
+    source.setVisibleRange(200, 230)
+    // Rows 200–300 will be passed before answers that take 50 ms arrive: not read.
+    expect(server.calls[0]!.offset).toBe(300)
   })
 
   it('keeps up with a steady scroll of 1,000 rows/s whose pages take 250 ms to arrive', async () => {

@@ -24,6 +24,7 @@ const SETTLED_MS = 250
 const JUMP_SCREENS = 10
 /** Most requests in flight while scrolling fast. */
 const MAX_BURST = 12
+const MAX_PAGES_PER_REQUEST = 4
 
 type PageState<Row> =
   | { status: 'loading'; controller: AbortController }
@@ -44,10 +45,14 @@ export class RowSource<Row> {
   #error: unknown = null
   #visible = { start: 0, end: 0 }
   #direction: 1 | -1 = 1
-  readonly #inFlight = new Set<AbortController>()
+  /** Requests in flight and when each was sent. */
+  readonly #inFlight = new Map<AbortController, number>()
   /** Rows per millisecond the view moves (smoothed), and when it last moved. */
   #speed = 0
   #movedAt = -Infinity
+  /** Rows the view moved at its last move, and the time between moves (smoothed, ms). */
+  #step = 0
+  #interval = 0
   /** How long a page takes to arrive (smoothed, ms); 0 until one has. */
   #latency = 0
   /** Requests allowed in flight now: `concurrency`, or more while scrolling fast. */
@@ -113,6 +118,9 @@ export class RowSource<Row> {
       const speed = elapsed > 0 && !jumped ? moved / elapsed : 0
       this.#speed =
         elapsed > SETTLED_MS || jumped ? 0 : this.#speed === 0 ? speed : (this.#speed + speed) / 2
+      this.#step = jumped ? 0 : moved
+      const settled = elapsed > SETTLED_MS || jumped
+      this.#interval = settled ? 0 : this.#interval === 0 ? elapsed : (this.#interval + elapsed) / 2
       this.#movedAt = now
     }
     this.#visible = { start: Math.max(0, start), end: Math.max(start, end) }
@@ -128,7 +136,7 @@ export class RowSource<Row> {
       if (state?.status !== 'loaded' || state.refreshing) continue
       const controller = new AbortController()
       state.refreshing = controller
-      void this.#fetch(page, controller)
+      void this.#fetch(page, 1, controller)
     }
   }
 
@@ -195,15 +203,28 @@ export class RowSource<Row> {
       for (let page = first; page <= last; page++) pages.push(page)
       return pages
     }
-    const moving = this.#options.now() - this.#movedAt <= SETTLED_MS
-    // Rows the view moves before an answer arrives (with a margin for slower answers).
-    const travel = moving
-      ? Math.min(this.#speed * this.#latency * 1.5, (pageSize * maxPages) / 4)
-      : 0
-    if (travel >= pageSize / 2) {
+    const now = this.#options.now()
+    const moving = now - this.#movedAt <= SETTLED_MS
+    const most = (pageSize * maxPages) / 4
+    // Rows the view moves before an answer arrives (with a margin for slower answers). A
+    // request that has waited longer than answers used to take says they now take longer: a
+    // fast scroll slows them down at once, before any of the slower answers is in.
+    let latency = this.#latency
+    for (const since of this.#inFlight.values()) latency = Math.max(latency, now - since)
+    const travel = moving ? Math.min(this.#speed * latency * 1.5, most) : 0
+    // The view moves in steps, one a frame (several screens each at 1,000 rows/s on a busy
+    // page): an answer is first seen at the first frame after it arrives, so the nearest rows
+    // worth reading are those of that frame, even when that is sooner than `travel` says;
+    // and the stretch read reaches at least three frames ahead. (A first move, before there
+    // is a speed, may be a single press of a key; the pages read ahead cover it.)
+    const step = moving && this.#speed > 0 ? Math.min(this.#step, most) : 0
+    if (travel >= pageSize / 2 || step >= pageSize / 2) {
       const ahead = this.#direction === 1
-      const from = ahead ? start + travel : start - 2 * travel
-      const to = ahead ? end - 1 + 2 * travel : end - 1 - travel
+      const frames = this.#interval > 0 ? Math.max(1, Math.ceil(latency / this.#interval)) : 1
+      const near = Math.min(travel, step * frames)
+      const far = Math.max(2 * travel, 3 * step)
+      const from = ahead ? start + near : start - far
+      const to = ahead ? end - 1 + far : end - 1 - near
       const band: number[] = []
       for (
         let page = this.#pageOf(Math.max(0, from));
@@ -226,34 +247,72 @@ export class RowSource<Row> {
 
   #pump(): void {
     if (this.#disposed) return
-    for (const page of this.#wanted()) {
+    const wanted = this.#wanted()
+    // Pages on screen, and those the next frame of a scroll will show, are urgent.
+    const scrolling = this.#options.now() - this.#movedAt <= SETTLED_MS && this.#speed > 0
+    const next = scrolling ? Math.ceil(this.#step / this.#options.pageSize) : 0
+    const first = this.#pageOf(this.#visible.start) - next
+    const last = this.#pageOf(Math.max(this.#visible.start, this.#visible.end - 1)) + next
+    for (let i = 0; i < wanted.length; i++) {
       if (this.#inFlight.size >= this.#limit) break
+      const page = wanted[i]!
       if (this.#pages.has(page)) continue
+      // Pages wanted one after the other that are not on screen go in one request: most of
+      // what a page costs the server is the query itself, not its rows, so a fast scroll
+      // gets twice the rows for the same server time. An urgent page goes alone: it comes
+      // sooner that way.
+      let count = 1
+      const urgent = page >= first && page <= last
+      while (!urgent && count < MAX_PAGES_PER_REQUEST) {
+        const following = wanted[i + count]
+        if (following !== page + count * this.#direction || this.#pages.has(following)) break
+        count++
+      }
+      const lowest = this.#direction === 1 ? page : page - (count - 1)
       const controller = new AbortController()
-      this.#pages.set(page, { status: 'loading', controller })
-      void this.#fetch(page, controller)
+      for (let p = lowest; p < lowest + count; p++)
+        this.#pages.set(p, { status: 'loading', controller })
+      i += count - 1
+      void this.#fetch(lowest, count, controller)
     }
     this.#evict()
   }
 
-  async #fetch(page: number, controller: AbortController): Promise<void> {
-    this.#inFlight.add(controller)
+  /** Reads `count` pages from `firstPage` in one request. */
+  async #fetch(firstPage: number, count: number, controller: AbortController): Promise<void> {
     const started = this.#options.now()
+    this.#inFlight.set(controller, started)
+    const { pageSize } = this.#options
     try {
-      const { pageSize } = this.#options
-      const result = await this.#options.fetchPage(page * pageSize, pageSize, controller.signal)
+      const result = await this.#options.fetchPage(
+        firstPage * pageSize,
+        count * pageSize,
+        controller.signal,
+      )
       if (this.#disposed || controller.signal.aborted) return
       const took = this.#options.now() - started
       this.#latency = this.#latency === 0 ? took : this.#latency * 0.7 + took * 0.3
       this.#error = null
       this.#total = result.total
-      this.#pages.set(page, { status: 'loaded', rows: result.rows, refreshing: null })
+      for (let i = 0; i < count; i++) {
+        this.#pages.set(firstPage + i, {
+          status: 'loaded',
+          rows: result.rows.slice(i * pageSize, (i + 1) * pageSize),
+          refreshing: null,
+        })
+      }
       this.#notify()
     } catch (error) {
-      if (this.#disposed || controller.signal.aborted) return
-      const state = this.#pages.get(page)
-      if (state?.status === 'loading') this.#pages.delete(page)
-      else if (state?.status === 'loaded') state.refreshing = null
+      if (this.#disposed) return
+      // Pages of this request that are still waiting for it (evicting one page aborts the
+      // request of its neighbours too) are forgotten, so that they are asked for again.
+      for (let page = firstPage; page < firstPage + count; page++) {
+        const state = this.#pages.get(page)
+        if (state?.status === 'loading' && state.controller === controller) this.#pages.delete(page)
+        else if (state?.status === 'loaded' && state.refreshing === controller)
+          state.refreshing = null
+      }
+      if (controller.signal.aborted) return
       this.#error = error
       this.#notify()
       return
