@@ -34,6 +34,7 @@ import { usageRoutes } from './routes/usage.js'
 import { trashUsageRoutes } from './routes/usage-trash.js'
 import { userRoutes } from './routes/users.js'
 import { BatchParser } from './ingest/batch-parser.js'
+import { ObjectIdCache } from './services/object-lookup.js'
 import { BlobService } from './services/blob-service.js'
 import { TokenService } from './services/token-service.js'
 
@@ -89,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     tokens,
     blobService: new BlobService(options.store, options.blobs, now),
     batchParser: new BatchParser(),
+    objectIds: new ObjectIdCache(),
     now,
   }
   app.addHook('onClose', async () => deps.batchParser.close())

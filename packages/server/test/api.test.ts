@@ -340,11 +340,15 @@ describe('native API', () => {
     expect(deleted.json().freedBytes).toBeGreaterThanOrEqual(1000)
   })
 
-  it('refuses batches for a run deleted after its first batches, naming the run', async () => {
+  it('refuses writes and chart reads of a run deleted after its first ones, naming the run', async () => {
     const run = await newRun()
     const batch = [{ op: 'appendFloats', path: 'm', values: [1] }]
     expect((await ops(run.shortId, batch)).statusCode).toBe(200)
     expect((await ops(run.id, batch)).statusCode).toBe(200)
+    const chart = `${P}/objects/${run.shortId}/series/buckets?path=m`
+    expect((await t.call({ url: chart })).json()).toMatchObject({ mode: 'points', values: [1, 1] })
+    const notSeries = await t.call({ url: `${P}/objects/${run.shortId}/series/buckets?path=x` })
+    expect(notSeries.json().error.message).toContain(run.shortId)
     await t.call({ method: 'POST', url: `${P}/trash`, payload: { objects: [run.shortId] } })
     const deleted = await t.call({
       method: 'POST',
@@ -360,6 +364,12 @@ describe('native API', () => {
         message: `object "${ref}" not found in project "team/vision"`,
       })
     }
+    const gone = await t.call({ url: chart })
+    expect(gone.statusCode).toBe(404)
+    expect(gone.json().error).toMatchObject({
+      code: 'OBJECT_NOT_FOUND',
+      message: `object "${run.shortId}" not found in project "team/vision"`,
+    })
   })
 
   it('keeps runs active while they ping', async () => {

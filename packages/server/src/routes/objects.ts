@@ -11,7 +11,7 @@ import {
   Nullable,
 } from '../schemas/common.js'
 import { presentField, presentObject } from '../schemas/present.js'
-import { findObject, ObjectIdCache, objectNotFound } from '../services/object-lookup.js'
+import { findObject, objectNotFound } from '../services/object-lookup.js'
 import { OperationBatchWire } from '@nereid/core'
 
 const CreateObject = Type.Object(
@@ -52,7 +52,7 @@ const OperationResultBody = Type.Object({
 
 export async function objectRoutes(
   app: FastifyInstance,
-  { store, now, batchParser }: AppDeps,
+  { store, now, batchParser, objectIds }: AppDeps,
 ): Promise<void> {
   app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof CreateObject> }>(
     '/api/v1/projects/:workspace/:project/objects',
@@ -141,7 +141,6 @@ export async function objectRoutes(
 
   // Batches are parsed from their raw bytes, on a worker thread when large (BatchParser):
   // this route gets its own JSON parser that hands the handler the bytes.
-  const objectIds = new ObjectIdCache()
   await app.register(async (scope) => {
     scope.addContentTypeParser(
       'application/json',

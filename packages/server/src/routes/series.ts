@@ -24,7 +24,10 @@ const BucketQuery = Type.Object({
   to: Type.Optional(Type.Number()),
 })
 
-export async function seriesRoutes(app: FastifyInstance, { store }: AppDeps): Promise<void> {
+export async function seriesRoutes(
+  app: FastifyInstance,
+  { store, objectIds }: AppDeps,
+): Promise<void> {
   app.get<{ Params: ObjectParams; Querystring: Static<typeof PageQuery> }>(
     '/api/v1/projects/:workspace/:project/objects/:object/series',
     {
@@ -85,16 +88,24 @@ export async function seriesRoutes(app: FastifyInstance, { store }: AppDeps): Pr
       },
     },
     async (request, reply) => {
-      const object = await findObject(store, request.project!, request.params.object)
+      // Charts read the same objects again and again; the object's id is all this needs.
+      const project = request.project!
+      const ref = request.params.object
+      const objectId = await objectIds.resolve(store, project, ref)
       const { path, buckets, x, from, to } = request.query
       validatePath(path)
-      const result = await store.series.buckets(object.id, path, {
+      const result = await store.series.buckets(objectId, path, {
         buckets: buckets ?? 1000,
         x: x ?? 'step',
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
       })
-      if (!result) throw notASeries(path, object.shortId, 'float ')
+      if (!result) {
+        // No such float series, or no such object any more: look again to say which.
+        objectIds.forget(project, ref)
+        const object = await findObject(store, project, ref)
+        throw notASeries(path, object.shortId, 'float ')
+      }
       return reply.type('application/json').send(JSON.stringify(presentBuckets(result)))
     },
   )
