@@ -104,20 +104,28 @@ export function registerAuth(
         if (reply.raw.statusCode >= 400) request.raw.socket?.destroy()
       })
     }
-    const principal = await identify(request)
-    request.principal = principal
-    if (principal) sessions.checkCsrf(request, principal)
     const params = request.params as { workspace?: string; project?: string }
-
-    if (
+    const projectScoped =
       permission === 'project:read' ||
       permission === 'project:write' ||
       permission === 'project:admin'
-    ) {
-      if (!params.workspace || !params.project) {
+    // The project is read while the credentials are checked (on PostgreSQL on a second
+    // connection: one round trip less on every project route). Nothing of it is used, or
+    // can show in an answer, before the caller is known.
+    const projectRead =
+      projectScoped && params.workspace && params.project
+        ? store.projects.get(params.workspace, params.project)
+        : null
+    projectRead?.catch(() => undefined)
+    const principal = await identify(request)
+    request.principal = principal
+    if (principal) sessions.checkCsrf(request, principal)
+
+    if (projectScoped) {
+      if (!projectRead) {
         throw new Error(`route ${request.routeOptions.url} has no :workspace/:project`)
       }
-      const project = await store.projects.get(params.workspace, params.project)
+      const project = await projectRead
       request.project = await authorizeProject(
         store,
         principal,
