@@ -62,6 +62,15 @@ describe('native API', () => {
       headers: { authorization: `Bearer ${forged}` },
     })
     expect(wrong.json().error.code).toBe('TOKEN_INVALID')
+    // Whether a project exists is not told to a caller whose credentials fail.
+    for (const url of [
+      '/api/v1/projects/team/nope',
+      `${P}/objects/VISION-1/series/buckets?path=m`,
+    ]) {
+      const unknown = await t.app.inject({ url, headers: { authorization: 'Bearer nonsense' } })
+      expect(unknown.statusCode, url).toBe(401)
+      expect(unknown.json().error.code, url).toBe('TOKEN_INVALID')
+    }
   })
 
   it('creates, lists and gets projects', async () => {

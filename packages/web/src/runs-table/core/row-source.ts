@@ -116,10 +116,9 @@ export class RowSource<Row> {
       // A leap of many screens (Home, End, a click on the scrollbar) is a jump, not a speed.
       const jumped = moved > JUMP_SCREENS * Math.max(1, end - start)
       const speed = elapsed > 0 && !jumped ? moved / elapsed : 0
-      this.#speed =
-        elapsed > SETTLED_MS || jumped ? 0 : this.#speed === 0 ? speed : (this.#speed + speed) / 2
-      this.#step = jumped ? 0 : moved
       const settled = elapsed > SETTLED_MS || jumped
+      this.#speed = settled ? 0 : this.#speed === 0 ? speed : (this.#speed + speed) / 2
+      this.#step = jumped ? 0 : moved
       this.#interval = settled ? 0 : this.#interval === 0 ? elapsed : (this.#interval + elapsed) / 2
       this.#movedAt = now
     }
@@ -215,9 +214,8 @@ export class RowSource<Row> {
     // The view moves in steps, one a frame (several screens each at 1,000 rows/s on a busy
     // page): an answer is first seen at the first frame after it arrives, so the nearest rows
     // worth reading are those of that frame, even when that is sooner than `travel` says;
-    // and the stretch read reaches at least three frames ahead. (A first move, before there
-    // is a speed, may be a single press of a key; the pages read ahead cover it.)
-    const step = moving && this.#speed > 0 ? Math.min(this.#step, most) : 0
+    // and the stretch read reaches at least three frames ahead.
+    const step = Math.min(this.#scrollStep(now), most)
     if (travel >= pageSize / 2 || step >= pageSize / 2) {
       const ahead = this.#direction === 1
       const frames = this.#interval > 0 ? Math.max(1, Math.ceil(latency / this.#interval)) : 1
@@ -245,12 +243,20 @@ export class RowSource<Row> {
     return inRange(pages)
   }
 
+  /**
+   * Rows the view moves from one frame to the next while it scrolls; 0 at rest and on a
+   * first move, before there is a speed (it may be a single press of a key; the pages read
+   * ahead cover it).
+   */
+  #scrollStep(now: number): number {
+    return now - this.#movedAt <= SETTLED_MS && this.#speed > 0 ? this.#step : 0
+  }
+
   #pump(): void {
     if (this.#disposed) return
     const wanted = this.#wanted()
     // Pages on screen, and those the next frame of a scroll will show, are urgent.
-    const scrolling = this.#options.now() - this.#movedAt <= SETTLED_MS && this.#speed > 0
-    const next = scrolling ? Math.ceil(this.#step / this.#options.pageSize) : 0
+    const next = Math.ceil(this.#scrollStep(this.#options.now()) / this.#options.pageSize)
     const first = this.#pageOf(this.#visible.start) - next
     const last = this.#pageOf(Math.max(this.#visible.start, this.#visible.end - 1)) + next
     for (let i = 0; i < wanted.length; i++) {
