@@ -19,16 +19,22 @@ import {
   encodeStringBlock,
   summarize,
 } from '../series/index.js'
+import type { AppendWrite } from './append-store.js'
 import type { BatchState } from './batch-state.js'
-import { ensureField, writeFieldRow, type FieldHandle } from './field-access.js'
+import {
+  createField,
+  existingField,
+  nextFieldRow,
+  settleFieldRow,
+  writeFieldRow,
+  type FieldHandle,
+} from './field-access.js'
 import {
   insertBlock,
   insertBlockStats,
-  replaceBlock,
-  replaceBlockStats,
   selectBlock,
+  selectFieldWithSeries,
   selectSeries,
-  updateSeriesAfterAppend,
 } from './hot-statements.js'
 
 type Append = Extract<Operation, { kind: 'appendFloats' | 'appendStrings' | 'appendFiles' }>
@@ -45,8 +51,7 @@ export async function applyAppend(state: BatchState, operation: Append): Promise
       : operation.kind === 'appendStrings'
         ? 'stringSeries'
         : 'fileSeries'
-  const handle = await ensureField(state, operation.path, type)
-  const series = await ensureSeries(state, handle, type)
+  const { handle, series } = await ensureFieldWithSeries(state, operation.path, type)
   const count = operation.values.length
   if (count === 0) return
 
@@ -121,28 +126,32 @@ export async function applyAppend(state: BatchState, operation: Append): Promise
     lastValue = JSON.stringify((values as FileInfo[])[lastIndex]!)
     fieldValues = { data: lastValue }
   }
-  await updateSeriesAfterAppend(
-    state.trx,
-    Number(series.count) + count,
-    finiteCount,
-    series.first_step ?? steps[0]!,
-    steps[lastIndex]!,
-    timestamps[lastIndex]!,
-    min,
-    max,
-    sum,
-    sumSq,
-    lastValue,
-    position.nextBlock,
-    position.tailCount,
-    Number(series.id),
-  )
-  // Kept only once the series row describes it (see TailBlockCache).
-  state.tails?.remember(Number(series.id), position.nextBlock - 1, position.tail)
-  await writeFieldRow(state, handle, {
+  const field = nextFieldRow(handle, {
     ...fieldValues,
     bytes: Number(handle.row.bytes) + pointBytes,
   })
+  await state.storeAppend(state.trx, {
+    seriesId: Number(series.id),
+    block: position.lastBlock,
+    series: {
+      count: Number(series.count) + count,
+      finiteCount,
+      firstStep: series.first_step ?? steps[0]!,
+      lastStep: steps[lastIndex]!,
+      lastTs: timestamps[lastIndex]!,
+      min,
+      max,
+      sum,
+      sumSq,
+      lastValue,
+      nextBlock: position.nextBlock,
+      tailCount: position.tailCount,
+    },
+    field,
+  })
+  // Kept only once the series row describes it (see TailBlockCache).
+  state.tails?.remember(Number(series.id), position.nextBlock - 1, position.tail)
+  settleFieldRow(state, handle, field)
 }
 
 export async function applyClearSeries(
@@ -150,8 +159,7 @@ export async function applyClearSeries(
   path: string,
   type: SeriesType,
 ): Promise<void> {
-  const handle = await ensureField(state, path, type)
-  const series = await ensureSeries(state, handle, type)
+  const { handle, series } = await ensureFieldWithSeries(state, path, type)
   if (Number(series.count) === 0) return
   if (type === 'fileSeries')
     await releaseBlobs(state.trx, await fileSeriesHashes(state.trx, Number(series.id)))
@@ -181,10 +189,44 @@ export async function applyConfigFloatSeries(
   state: BatchState,
   operation: Extract<Operation, { kind: 'configFloatSeries' }>,
 ): Promise<void> {
-  const handle = await ensureField(state, operation.path, 'floatSeries')
-  const series = await ensureSeries(state, handle, 'floatSeries')
+  const { series } = await ensureFieldWithSeries(state, operation.path, 'floatSeries')
   const config = JSON.stringify({ min: operation.min, max: operation.max, unit: operation.unit })
   await state.trx.updateTable('series').set({ config }).where('id', '=', series.id).execute()
+}
+
+/**
+ * The series field at `path` and its series row, created when missing. An existing field and
+ * its series are read in one statement: on PostgreSQL one round trip per append less.
+ */
+async function ensureFieldWithSeries(
+  state: BatchState,
+  path: string,
+  type: SeriesType,
+): Promise<{ handle: FieldHandle; series: SeriesRow }> {
+  const pathId = await state.paths.intern(state.projectId, path)
+  const found = (await selectFieldWithSeries(state.trx, state.objectId, pathId)).rows[0]
+  if (!found) {
+    const handle = await createField(state, path, pathId, type)
+    return { handle, series: await ensureSeries(state, handle, type) }
+  }
+  const { field_type, num, str, data, bytes, ...series } = found
+  const handle = existingField(
+    path,
+    pathId,
+    { object_id: state.objectId, path_id: pathId, type: field_type, num, str, data, bytes },
+    type,
+  )
+  if (series.id === null) return { handle, series: await ensureSeries(state, handle, type) }
+  return {
+    handle,
+    series: {
+      ...series,
+      id: series.id,
+      type: series.type ?? type,
+      object_id: state.objectId,
+      path_id: pathId,
+    },
+  }
 }
 
 async function ensureSeries(
@@ -253,8 +295,9 @@ function resolveSteps(path: string, given: Float64Array, lastStep: number | null
 
 /**
  * Appends points to the block store: into the tail block while the whole append fits there
- * (small appends coalesce), otherwise into new blocks of at most BLOCK_CAPACITY points.
- * Returns the new position and the tail block as now stored.
+ * (small appends coalesce), otherwise into new blocks of at most BLOCK_CAPACITY points. Writes
+ * every block but the last, which it returns with the new position and the tail block as it
+ * will be stored: the caller stores it with the series row (StoreAppend).
  */
 async function writeBlocks(
   state: BatchState,
@@ -263,13 +306,19 @@ async function writeBlocks(
   steps: Float64Array,
   timestamps: Float64Array,
   values: Float64Array | string[] | FileInfo[],
-): Promise<{ nextBlock: number; tailCount: number; tail: DecodedBlock }> {
+): Promise<{
+  nextBlock: number
+  tailCount: number
+  tail: DecodedBlock
+  lastBlock: AppendWrite['block']
+}> {
   const seriesId = Number(series.id)
   let nextBlock = Number(series.next_block)
   let tailCount = Number(series.tail_count)
   const count = steps.length
   let start = 0
   let tail: Columns | undefined
+  let lastBlock: AppendWrite['block'] | undefined
 
   if (nextBlock > 0 && tailCount > 0 && tailCount + count <= BLOCK_CAPACITY) {
     const tailNo = nextBlock - 1
@@ -281,11 +330,12 @@ async function writeBlocks(
         lastTs: series.last_ts,
       }) ?? (await readTail(state, seriesId, tailNo))
     tail = mergeColumns(stored, steps, timestamps, values)
-    await writeBlock(state, seriesId, tailNo, type, tail, true)
+    lastBlock = packBlock(tailNo, type, tail, true)
     tailCount = tail.steps.length
     start = count
   }
   while (start < count) {
+    if (lastBlock !== undefined) await writeNewBlock(state, seriesId, lastBlock)
     const end = Math.min(count, start + BLOCK_CAPACITY)
     // The last block is copied: kept as the cached tail, it must not pin the whole operation.
     const cut = end === count ? 'slice' : 'subarray'
@@ -294,12 +344,12 @@ async function writeBlocks(
       timestamps: timestamps[cut](start, end),
       values: values.slice(start, end) as Float64Array | string[] | FileInfo[],
     }
-    await writeBlock(state, seriesId, nextBlock, type, tail, false)
+    lastBlock = packBlock(nextBlock, type, tail, false)
     nextBlock++
     tailCount = end - start
     start = end
   }
-  return { nextBlock, tailCount, tail: { type, ...tail! } as DecodedBlock }
+  return { nextBlock, tailCount, tail: { type, ...tail! } as DecodedBlock, lastBlock: lastBlock! }
 }
 
 async function readTail(state: BatchState, seriesId: number, blockNo: number) {
@@ -314,47 +364,39 @@ interface Columns {
   values: Float64Array | string[] | FileInfo[]
 }
 
-async function writeBlock(
-  state: BatchState,
-  seriesId: number,
-  blockNo: number,
+function packBlock(
+  no: number,
   type: SeriesType,
   columns: Columns,
   replace: boolean,
-) {
+): AppendWrite['block'] {
   const payload = encode(type, columns)
   const stats = computeBlockStats(
     columns.values instanceof Float64Array
       ? { steps: columns.steps, timestamps: columns.timestamps, values: columns.values }
       : { steps: columns.steps, timestamps: columns.timestamps },
   )
-  if (replace) {
-    await replaceBlock(state.trx, payload, seriesId, blockNo)
-    await replaceBlockStats(
-      state.trx,
-      stats.count,
-      stats.firstStep,
-      stats.lastStep,
-      stats.minTs,
-      stats.maxTs,
-      stats.stats,
-      seriesId,
-      blockNo,
-    )
-  } else {
-    await insertBlock(state.trx, seriesId, blockNo, payload)
-    await insertBlockStats(
-      state.trx,
-      seriesId,
-      blockNo,
-      stats.count,
-      stats.firstStep,
-      stats.lastStep,
-      stats.minTs,
-      stats.maxTs,
-      stats.stats,
-    )
-  }
+  return { no, payload, stats, replace }
+}
+
+/** A full block of an append that fills several; never the tail, which is rewritten. */
+async function writeNewBlock(
+  state: BatchState,
+  seriesId: number,
+  { no, payload, stats }: AppendWrite['block'],
+): Promise<void> {
+  await insertBlock(state.trx, seriesId, no, payload)
+  await insertBlockStats(
+    state.trx,
+    seriesId,
+    no,
+    stats.count,
+    stats.firstStep,
+    stats.lastStep,
+    stats.minTs,
+    stats.maxTs,
+    stats.stats,
+  )
 }
 
 function encode(type: SeriesType, columns: Columns): Uint8Array {

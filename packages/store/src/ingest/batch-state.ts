@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Database, ObjectsTable } from '../database.js'
 import type { PathSession } from '../queries/path-registry.js'
+import type { StoreAppend } from './append-store.js'
 import type { TailBlockCache } from './tail-block-cache.js'
 
 export type ByteKind = 'fields' | 'series' | 'files'
@@ -34,6 +35,8 @@ export class BatchState {
   readonly now: number
   /** Decoded tail blocks of series, where this store keeps them (one writer process). */
   readonly tails: TailBlockCache | null
+  /** How this store writes what ends an append (append-store.ts). */
+  readonly storeAppend: StoreAppend
   #operation: Deltas = zero()
   #batch: Deltas = zero()
   #changed = false
@@ -44,7 +47,7 @@ export class BatchState {
     object: ObjectsTable,
     project: BatchProject,
     now: number,
-    tails: TailBlockCache | null = null,
+    { tails, storeAppend }: { tails: TailBlockCache | null; storeAppend: StoreAppend },
   ) {
     this.trx = trx
     this.paths = paths
@@ -52,6 +55,7 @@ export class BatchState {
     this.project = project
     this.now = now
     this.tails = tails
+    this.storeAppend = storeAppend
   }
 
   get objectId(): string {

@@ -45,20 +45,39 @@ export async function ensureField(
 ): Promise<FieldHandle> {
   const pathId = await state.paths.intern(state.projectId, path)
   const existing = (await selectFieldRow(state.trx, state.objectId, pathId)).rows[0]
-  if (existing) {
-    if (existing.type !== type) {
-      throw new ConflictError(
-        'FIELD_TYPE_CONFLICT',
-        `"${path}" is a ${existing.type} field; this operation writes a ${type}`,
-        {
-          path,
-          existingType: existing.type,
-          requestedType: type,
-        },
-      )
-    }
-    return { pathId, row: existing, created: false }
+  return existing
+    ? existingField(path, pathId, existing, type)
+    : createField(state, path, pathId, type)
+}
+
+/** A field found by the caller's own read, checked against the type the write needs. */
+export function existingField(
+  path: string,
+  pathId: number,
+  row: FieldRowRecord,
+  type: FieldType,
+): FieldHandle {
+  if (row.type !== type) {
+    throw new ConflictError(
+      'FIELD_TYPE_CONFLICT',
+      `"${path}" is a ${row.type} field; this operation writes a ${type}`,
+      {
+        path,
+        existingType: row.type,
+        requestedType: type,
+      },
+    )
   }
+  return { pathId, row, created: false }
+}
+
+/** Creates the empty field at `path`, which the caller found missing. */
+export async function createField(
+  state: BatchState,
+  path: string,
+  pathId: number,
+  type: FieldType,
+): Promise<FieldHandle> {
   await checkNamespace(state, path)
   if (state.fieldCount + virtualFieldCount(state.object) >= LIMITS.maxFieldsPerObject) {
     throw new NereidError(
@@ -132,15 +151,9 @@ async function checkNamespace(state: BatchState, path: string): Promise<void> {
 export async function writeFieldRow(
   state: BatchState,
   handle: FieldHandle,
-  values: { num?: number | null; str?: string | null; data?: string | null; bytes?: number },
+  values: FieldValues,
 ): Promise<void> {
-  const next = {
-    ...handle.row,
-    ...('num' in values ? { num: values.num ?? null } : {}),
-    ...('str' in values ? { str: values.str ?? null } : {}),
-    ...('data' in values ? { data: values.data ?? null } : {}),
-    ...(values.bytes !== undefined ? { bytes: values.bytes } : {}),
-  }
+  const next = nextFieldRow(handle, values)
   // One statement shape for every update, so it stays prepared.
   await updateFieldRow(
     state.trx,
@@ -151,9 +164,30 @@ export async function writeFieldRow(
     state.objectId,
     handle.pathId,
   )
-  if (values.bytes !== undefined) {
-    state.addBytes(byteKindOf(handle.row.type), values.bytes - Number(handle.row.bytes))
+  settleFieldRow(state, handle, next)
+}
+
+export interface FieldValues {
+  num?: number | null
+  str?: string | null
+  data?: string | null
+  bytes?: number
+}
+
+/** The field's row once `values` are written (for a caller that writes it itself). */
+export function nextFieldRow(handle: FieldHandle, values: FieldValues): FieldRowRecord {
+  return {
+    ...handle.row,
+    ...('num' in values ? { num: values.num ?? null } : {}),
+    ...('str' in values ? { str: values.str ?? null } : {}),
+    ...('data' in values ? { data: values.data ?? null } : {}),
+    ...(values.bytes !== undefined ? { bytes: values.bytes } : {}),
   }
+}
+
+/** After `next` was written: accounts for the change in the field's size. */
+export function settleFieldRow(state: BatchState, handle: FieldHandle, next: FieldRowRecord): void {
+  state.addBytes(byteKindOf(handle.row.type), Number(next.bytes) - Number(handle.row.bytes))
   handle.row = next
 }
 

@@ -152,6 +152,39 @@ export const selectSeries = preparedStatement(
     sql<SeriesTable>`select * from series where object_id = ${objectId} and path_id = ${pathId}`,
 )
 
+/** A field row with its series row joined (series columns null when there is none yet). */
+export interface FieldWithSeries {
+  field_type: string
+  num: number | null
+  str: string | null
+  data: string | null
+  bytes: number
+  id: number | null
+  type: string | null
+  count: number
+  finite_count: number
+  first_step: number | null
+  last_step: number | null
+  last_ts: number | null
+  min: number | null
+  max: number | null
+  sum: number
+  sum_sq: number
+  last_value: string | null
+  config: string | null
+  next_block: number
+  tail_count: number
+}
+
+/** What a series write needs to know of its field and series: one statement instead of two. */
+export const selectFieldWithSeries = preparedStatement(
+  (objectId: string, pathId: number) =>
+    sql<FieldWithSeries>`select f.type as field_type, f.num, f.str, f.data, f.bytes, s.id, s.type, s.count, s.finite_count,
+      s.first_step, s.last_step, s.last_ts, s.min, s.max, s.sum, s.sum_sq, s.last_value, s.config, s.next_block, s.tail_count
+      from fields f left join series s on s.object_id = f.object_id and s.path_id = f.path_id
+      where f.object_id = ${objectId} and f.path_id = ${pathId}`,
+)
+
 export const insertBlock = preparedStatement(
   (seriesId: number, blockNo: number, payload: Uint8Array) =>
     sql`insert into series_blocks (series_id, block_no, payload) values (${seriesId}, ${blockNo}, ${payload})`,
@@ -219,4 +252,59 @@ export const updateSeriesAfterAppend = preparedStatement(
     sql`update series set count = ${count}, finite_count = ${finiteCount}, first_step = ${firstStep}, last_step = ${lastStep},
       last_ts = ${lastTs}, min = ${min}, max = ${max}, sum = ${sum}, sum_sq = ${sumSq}, last_value = ${lastValue},
       next_block = ${nextBlock}, tail_count = ${tailCount} where id = ${seriesId}`,
+)
+
+/**
+ * Everything an append stores, in one statement where the database runs data-modifying CTEs
+ * (adapter.writableCtes): its last block and the block's stats (inserted, or rewritten when
+ * the append went into the tail block), the series row and the field row. On PostgreSQL one
+ * round trip instead of four.
+ */
+export const appendAtOnce = preparedStatement(
+  (
+    blockSeriesId: number,
+    blockNo: number,
+    payload: Uint8Array,
+    statsSeriesId: number,
+    statsBlockNo: number,
+    blockCount: number,
+    blockFirstStep: number,
+    blockLastStep: number,
+    minTs: number,
+    maxTs: number,
+    stats: Uint8Array,
+    count: number,
+    finiteCount: number,
+    firstStep: number,
+    lastStep: number,
+    lastTs: number,
+    min: number | null,
+    max: number | null,
+    sum: number,
+    sumSq: number,
+    lastValue: string | null,
+    nextBlock: number,
+    tailCount: number,
+    seriesId: number,
+    num: number | null,
+    str: string | null,
+    data: string | null,
+    bytes: number,
+    objectId: string,
+    pathId: number,
+  ) =>
+    sql`with block as (
+      insert into series_blocks (series_id, block_no, payload) values (${blockSeriesId}, ${blockNo}, ${payload})
+      on conflict (series_id, block_no) do update set payload = excluded.payload
+    ), block_stats as (
+      insert into series_block_stats (series_id, block_no, count, first_step, last_step, min_ts, max_ts, stats)
+      values (${statsSeriesId}, ${statsBlockNo}, ${blockCount}, ${blockFirstStep}, ${blockLastStep}, ${minTs}, ${maxTs}, ${stats})
+      on conflict (series_id, block_no) do update set count = excluded.count, first_step = excluded.first_step,
+        last_step = excluded.last_step, min_ts = excluded.min_ts, max_ts = excluded.max_ts, stats = excluded.stats
+    ), appended as (
+      update series set count = ${count}, finite_count = ${finiteCount}, first_step = ${firstStep}, last_step = ${lastStep},
+        last_ts = ${lastTs}, min = ${min}, max = ${max}, sum = ${sum}, sum_sq = ${sumSq}, last_value = ${lastValue},
+        next_block = ${nextBlock}, tail_count = ${tailCount} where id = ${seriesId}
+    )
+    update fields set num = ${num}, str = ${str}, data = ${data}, bytes = ${bytes} where object_id = ${objectId} and path_id = ${pathId}`,
 )

@@ -14,6 +14,7 @@ import {
 } from './apply-atoms.js'
 import { applyDeleteField, resolveCopy } from './apply-delete.js'
 import { applyDeleteFiles, applyUploadFile, applyUploadFileSet } from './apply-files.js'
+import { storeAppendInOneStatement, storeAppendOneByOne, type StoreAppend } from './append-store.js'
 import { applyAppend, applyClearSeries, applyConfigFloatSeries } from './apply-series.js'
 import { computeArtifactHash } from './artifact-hash.js'
 import { putArtifact } from '../queries/artifacts.js'
@@ -47,10 +48,18 @@ export function createIngest(context: StoreContext): Ingest {
   // Other processes may rewrite a series behind a cached tail where writers run in parallel.
   const tails = context.adapter.supportsConcurrentWriters ? null : new TailBlockCache()
   const finish = context.adapter.writableCtes ? finishAtOnce : finishOneByOne
+  const storeAppend = context.adapter.writableCtes ? storeAppendInOneStatement : storeAppendOneByOne
   const applyWith =
     (savepoints: boolean): ApplyInTransaction =>
     (trx, paths, objectId, batch, now) =>
-      applyBatchIn(trx, paths, { selectTarget, tails, finish, savepoints }, objectId, batch, now)
+      applyBatchIn(
+        trx,
+        paths,
+        { selectTarget, tails, storeAppend, finish, savepoints },
+        objectId,
+        batch,
+        now,
+      )
   const apply = applyWith(true)
   // With one writer (SQLite), batches that arrive together share a transaction: the commit is
   // the most expensive statement of a batch. Where writers run in parallel (PostgreSQL), each
@@ -91,11 +100,13 @@ async function applyBatchIn(
   {
     selectTarget,
     tails,
+    storeAppend,
     finish,
     savepoints,
   }: {
     selectTarget: typeof selectBatchTarget
     tails: TailBlockCache | null
+    storeAppend: StoreAppend
     finish: FinishBatch
     /** Without them, a rejected operation throws OperationRejected (see createIngest). */
     savepoints: boolean
@@ -125,7 +136,7 @@ async function applyBatchIn(
 
   const lastSeq = tracked ? Number(object.writer_last_seq ?? 0) : null
 
-  const state = new BatchState(trx, paths, object, project, now, tails)
+  const state = new BatchState(trx, paths, object, project, now, { tails, storeAppend })
   const results: OperationResult[] = []
   for (let i = 0; i < batch.operations.length; i++) {
     const operation = batch.operations[i]!

@@ -1,0 +1,145 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../database.js'
+import type { BlockStats } from '../series/index.js'
+import type { FieldRowRecord } from './field-access.js'
+import {
+  appendAtOnce,
+  insertBlock,
+  insertBlockStats,
+  replaceBlock,
+  replaceBlockStats,
+  updateFieldRow,
+  updateSeriesAfterAppend,
+} from './hot-statements.js'
+
+/**
+ * The writes that end an append (apply-series.ts): its last block with the block's stats, the
+ * series row and the field row. Blocks before the last one, when an append fills several, are
+ * written by the caller first.
+ */
+export interface AppendWrite {
+  seriesId: number
+  block: {
+    no: number
+    payload: Uint8Array
+    stats: BlockStats
+    /** The append went into the tail block, whose row exists. */
+    replace: boolean
+  }
+  series: {
+    count: number
+    finiteCount: number
+    firstStep: number
+    lastStep: number
+    lastTs: number
+    min: number | null
+    max: number | null
+    sum: number
+    sumSq: number
+    lastValue: string
+    nextBlock: number
+    tailCount: number
+  }
+  field: FieldRowRecord
+}
+
+/** Stores an append's final writes; which one a store uses depends on its dialect. */
+export type StoreAppend = (trx: Transaction<Database>, write: AppendWrite) => Promise<void>
+
+/** Statement by statement: where statements cost no round trip (SQLite). */
+export const storeAppendOneByOne: StoreAppend = async (trx, { seriesId, block, series, field }) => {
+  const { stats } = block
+  if (block.replace) {
+    await replaceBlock(trx, block.payload, seriesId, block.no)
+    await replaceBlockStats(
+      trx,
+      stats.count,
+      stats.firstStep,
+      stats.lastStep,
+      stats.minTs,
+      stats.maxTs,
+      stats.stats,
+      seriesId,
+      block.no,
+    )
+  } else {
+    await insertBlock(trx, seriesId, block.no, block.payload)
+    await insertBlockStats(
+      trx,
+      seriesId,
+      block.no,
+      stats.count,
+      stats.firstStep,
+      stats.lastStep,
+      stats.minTs,
+      stats.maxTs,
+      stats.stats,
+    )
+  }
+  await updateSeriesAfterAppend(
+    trx,
+    series.count,
+    series.finiteCount,
+    series.firstStep,
+    series.lastStep,
+    series.lastTs,
+    series.min,
+    series.max,
+    series.sum,
+    series.sumSq,
+    series.lastValue,
+    series.nextBlock,
+    series.tailCount,
+    seriesId,
+  )
+  await updateFieldRow(
+    trx,
+    field.num,
+    field.str,
+    field.data,
+    Number(field.bytes),
+    field.object_id,
+    field.path_id,
+  )
+}
+
+/** In one statement with data-modifying CTEs (adapter.writableCtes): one round trip. */
+export const storeAppendInOneStatement: StoreAppend = async (
+  trx,
+  { seriesId, block, series, field },
+) => {
+  const { stats } = block
+  await appendAtOnce(
+    trx,
+    seriesId,
+    block.no,
+    block.payload,
+    seriesId,
+    block.no,
+    stats.count,
+    stats.firstStep,
+    stats.lastStep,
+    stats.minTs,
+    stats.maxTs,
+    stats.stats,
+    series.count,
+    series.finiteCount,
+    series.firstStep,
+    series.lastStep,
+    series.lastTs,
+    series.min,
+    series.max,
+    series.sum,
+    series.sumSq,
+    series.lastValue,
+    series.nextBlock,
+    series.tailCount,
+    seriesId,
+    field.num,
+    field.str,
+    field.data,
+    Number(field.bytes),
+    field.object_id,
+    field.path_id,
+  )
+}
