@@ -7,7 +7,7 @@ import { Link } from '../components/link.js'
 import { Spinner } from '../components/progress.js'
 import { QueryState } from '../components/query-state.js'
 import { paths } from '../router/routes.js'
-import { formatBytes, formatRelativeTime } from '../runs-table/core/format-value.js'
+import { formatBytes, formatNumber, formatRelativeTime } from '../runs-table/core/format-value.js'
 
 /** A workspace's projects with their size and activity, and a form to create one. */
 export function ProjectsPage({ workspace }: { workspace: string }) {
@@ -88,7 +88,7 @@ function ProjectRow({ project }: { project: Project }) {
       <td className="mono">{project.key}</td>
       <td className="muted">{project.description}</td>
       <td className="right">
-        {activity.data ? activity.data.total.toLocaleString() : <Spinner label="" />}
+        {activity.data ? formatNumber(activity.data.total) : <Spinner label="" />}
       </td>
       <td className="right">{usage.data ? formatBytes(usage.data.total) : ''}</td>
       <td title={last}>

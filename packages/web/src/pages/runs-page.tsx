@@ -19,6 +19,7 @@ import {
 } from '../runs-table/core/column-model.js'
 import { columnsToRead, type ColumnWindow } from '../runs-table/core/column-window.js'
 import { pickerFields } from '../runs-table/core/field-picker.js'
+import { formatNumber } from '../runs-table/core/format-value.js'
 import { FieldPicker } from '../runs-table/field-picker.js'
 import { QueryBar } from '../runs-table/query-bar.js'
 import { RunsTable } from '../runs-table/runs-table.js'
@@ -208,9 +209,9 @@ export function RunsPage({ workspace, project }: { workspace: string; project: s
           {data.total === null ? (
             <Spinner label="" />
           ) : data.grouped ? (
-            `${data.total.toLocaleString()} groups`
+            `${formatNumber(data.total)} groups`
           ) : (
-            `${data.total.toLocaleString()} runs`
+            `${formatNumber(data.total)} runs`
           )}
         </span>
       </div>

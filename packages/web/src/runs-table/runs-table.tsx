@@ -236,7 +236,7 @@ export function RunsTable(props: RunsTableProps) {
           >
             {expanded ? '▾' : '▸'} {label}
           </button>
-          <span className="badge">{group.count.toLocaleString()}</span>
+          <span className="badge">{formatNumber(group.count)}</span>
         </div>
         <div style={{ width: spacer, flex: 'none' }} />
         {virtualCols.map((virtual) => {

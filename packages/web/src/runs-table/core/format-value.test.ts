@@ -20,6 +20,12 @@ describe('value formatting', () => {
     expect(formatNumber(-Infinity)).toBe('-∞')
   })
 
+  it('groups the digits of whole numbers in threes, as en-US does', () => {
+    for (const value of [1, 12, 123, 1234, -1234, 12345, 123456, -1234567, 999_999_999_999_999]) {
+      expect(formatNumber(value)).toBe(value.toLocaleString('en-US'))
+    }
+  })
+
   it('formats sizes and durations', () => {
     expect(formatBytes(512)).toBe('512 B')
     expect(formatBytes(1536)).toBe('1.5 KB')
