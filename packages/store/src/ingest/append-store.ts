@@ -48,59 +48,14 @@ export type StoreAppend = (trx: Transaction<Database>, write: AppendWrite) => Pr
 
 /** Statement by statement: where statements cost no round trip (SQLite). */
 export const storeAppendOneByOne: StoreAppend = async (trx, { seriesId, block, series, field }) => {
-  const { stats } = block
   if (block.replace) {
     await replaceBlock(trx, block.payload, seriesId, block.no)
-    await replaceBlockStats(
-      trx,
-      stats.count,
-      stats.firstStep,
-      stats.lastStep,
-      stats.minTs,
-      stats.maxTs,
-      stats.stats,
-      seriesId,
-      block.no,
-    )
+    await replaceBlockStats(trx, ...statsColumns(block.stats), seriesId, block.no)
   } else {
-    await insertBlock(trx, seriesId, block.no, block.payload)
-    await insertBlockStats(
-      trx,
-      seriesId,
-      block.no,
-      stats.count,
-      stats.firstStep,
-      stats.lastStep,
-      stats.minTs,
-      stats.maxTs,
-      stats.stats,
-    )
+    await insertNewBlock(trx, seriesId, block)
   }
-  await updateSeriesAfterAppend(
-    trx,
-    series.count,
-    series.finiteCount,
-    series.firstStep,
-    series.lastStep,
-    series.lastTs,
-    series.min,
-    series.max,
-    series.sum,
-    series.sumSq,
-    series.lastValue,
-    series.nextBlock,
-    series.tailCount,
-    seriesId,
-  )
-  await updateFieldRow(
-    trx,
-    field.num,
-    field.str,
-    field.data,
-    Number(field.bytes),
-    field.object_id,
-    field.path_id,
-  )
+  await updateSeriesAfterAppend(trx, ...seriesColumns(series), seriesId)
+  await updateFieldRow(trx, ...fieldColumns(field))
 }
 
 /** In one statement with data-modifying CTEs (adapter.writableCtes): one round trip. */
@@ -108,7 +63,6 @@ export const storeAppendInOneStatement: StoreAppend = async (
   trx,
   { seriesId, block, series, field },
 ) => {
-  const { stats } = block
   await appendAtOnce(
     trx,
     seriesId,
@@ -116,12 +70,43 @@ export const storeAppendInOneStatement: StoreAppend = async (
     block.payload,
     seriesId,
     block.no,
-    stats.count,
-    stats.firstStep,
-    stats.lastStep,
-    stats.minTs,
-    stats.maxTs,
-    stats.stats,
+    ...statsColumns(block.stats),
+    ...seriesColumns(series),
+    seriesId,
+    ...fieldColumns(field),
+  )
+}
+
+/** Inserts a block that did not exist, with its stats (never the tail, which is rewritten). */
+export async function insertNewBlock(
+  trx: Transaction<Database>,
+  seriesId: number,
+  { no, payload, stats }: AppendWrite['block'],
+): Promise<void> {
+  await insertBlock(trx, seriesId, no, payload)
+  await insertBlockStats(trx, seriesId, no, ...statsColumns(stats))
+}
+
+/** A block's stats in the order the block-stats statements take them. */
+function statsColumns({ count, firstStep, lastStep, minTs, maxTs, stats }: BlockStats) {
+  return [count, firstStep, lastStep, minTs, maxTs, stats] as const
+}
+
+/** The field row's values and key in the order the field update statements take them. */
+function fieldColumns(field: FieldRowRecord) {
+  return [
+    field.num,
+    field.str,
+    field.data,
+    Number(field.bytes),
+    field.object_id,
+    field.path_id,
+  ] as const
+}
+
+/** The series row's new values in the order the series update statements take them. */
+function seriesColumns(series: AppendWrite['series']) {
+  return [
     series.count,
     series.finiteCount,
     series.firstStep,
@@ -134,12 +119,5 @@ export const storeAppendInOneStatement: StoreAppend = async (
     series.lastValue,
     series.nextBlock,
     series.tailCount,
-    seriesId,
-    field.num,
-    field.str,
-    field.data,
-    Number(field.bytes),
-    field.object_id,
-    field.path_id,
-  )
+  ] as const
 }

@@ -19,7 +19,7 @@ import {
   encodeStringBlock,
   summarize,
 } from '../series/index.js'
-import type { AppendWrite } from './append-store.js'
+import { insertNewBlock, type AppendWrite } from './append-store.js'
 import type { BatchState } from './batch-state.js'
 import {
   createField,
@@ -29,13 +29,7 @@ import {
   writeFieldRow,
   type FieldHandle,
 } from './field-access.js'
-import {
-  insertBlock,
-  insertBlockStats,
-  selectBlock,
-  selectFieldWithSeries,
-  selectSeries,
-} from './hot-statements.js'
+import { selectBlock, selectFieldWithSeries, selectSeries } from './hot-statements.js'
 
 type Append = Extract<Operation, { kind: 'appendFloats' | 'appendStrings' | 'appendFiles' }>
 type SeriesRow = Selectable<SeriesTable>
@@ -335,7 +329,7 @@ async function writeBlocks(
     start = count
   }
   while (start < count) {
-    if (lastBlock !== undefined) await writeNewBlock(state, seriesId, lastBlock)
+    if (lastBlock !== undefined) await insertNewBlock(state.trx, seriesId, lastBlock)
     const end = Math.min(count, start + BLOCK_CAPACITY)
     // The last block is copied: kept as the cached tail, it must not pin the whole operation.
     const cut = end === count ? 'slice' : 'subarray'
@@ -377,26 +371,6 @@ function packBlock(
       : { steps: columns.steps, timestamps: columns.timestamps },
   )
   return { no, payload, stats, replace }
-}
-
-/** A full block of an append that fills several; never the tail, which is rewritten. */
-async function writeNewBlock(
-  state: BatchState,
-  seriesId: number,
-  { no, payload, stats }: AppendWrite['block'],
-): Promise<void> {
-  await insertBlock(state.trx, seriesId, no, payload)
-  await insertBlockStats(
-    state.trx,
-    seriesId,
-    no,
-    stats.count,
-    stats.firstStep,
-    stats.lastStep,
-    stats.minTs,
-    stats.maxTs,
-    stats.stats,
-  )
 }
 
 function encode(type: SeriesType, columns: Columns): Uint8Array {

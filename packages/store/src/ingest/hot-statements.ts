@@ -153,28 +153,14 @@ export const selectSeries = preparedStatement(
 )
 
 /** A field row with its series row joined (series columns null when there is none yet). */
-export interface FieldWithSeries {
-  field_type: string
-  num: number | null
-  str: string | null
-  data: string | null
-  bytes: number
-  id: number | null
-  type: string | null
-  count: number
-  finite_count: number
-  first_step: number | null
-  last_step: number | null
-  last_ts: number | null
-  min: number | null
-  max: number | null
-  sum: number
-  sum_sq: number
-  last_value: string | null
-  config: string | null
-  next_block: number
-  tail_count: number
-}
+export type FieldWithSeries = { field_type: string } & Pick<
+  FieldsTable,
+  'num' | 'str' | 'data' | 'bytes'
+> &
+  Omit<SeriesTable, 'object_id' | 'path_id' | 'id' | 'type'> & {
+    id: number | null
+    type: string | null
+  }
 
 /** What a series write needs to know of its field and series: one statement instead of two. */
 export const selectFieldWithSeries = preparedStatement(
