@@ -327,8 +327,33 @@ export async function postgresRunsTable(clusterUrl, sqliteTable) {
  * Ingestion over HTTP into one and into two instances on one database, next to SQLite
  * (`sqliteIngest`: this run's SQLite figures, measured when absent).
  */
+/**
+ * What one round trip to the database costs this Node process: `select $1` on one
+ * connection, one after another. A batch makes several (the statement log shows which), so
+ * this says how much of the server's CPU per batch is the driver and the socket rather than
+ * Nereid's own work.
+ */
+async function roundTripCost(databaseUrl, count = 2000) {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    for (let i = 0; i < 200; i++) await client.query('select $1::int as n', [i])
+    const cpuBefore = process.cpuUsage()
+    const started = performance.now()
+    for (let i = 0; i < count; i++) await client.query('select $1::int as n', [i])
+    const cpu = process.cpuUsage(cpuBefore)
+    return {
+      wallMicros: ((performance.now() - started) * 1000) / count,
+      cpuMicros: (cpu.user + cpu.system) / count,
+    }
+  } finally {
+    await client.end()
+  }
+}
+
 export async function postgresIngestionBenchmark(cluster, sqliteIngest) {
   sqliteIngest ??= await ingestionBenchmark()
+  const trip = await roundTripCost(cluster.url)
   const one = await onFreshDatabase(cluster.url, 'bench_ingest_1', (url) =>
     postgresIngestion(url, { instances: 1 }),
   )
@@ -363,10 +388,15 @@ export async function postgresIngestionBenchmark(cluster, sqliteIngest) {
         value: `${fmt(one.serverCpuMicrosPerThousandPoints, 0)} µs`,
         note: 'Node process only; PostgreSQL works besides',
       },
+      {
+        measure: 'one round trip from Node (`select $1`, pg driver): wall / Node CPU',
+        value: `${fmt(trip.wallMicros, 0)} / ${fmt(trip.cpuMicros, 0)} µs`,
+        note: 'a batch makes 8 (token, project, begin, target, field + series, append, batch end, commit)',
+      },
     ],
   )
 
-  return { one, two }
+  return { one, two, trip }
 }
 
 /** The chart read of a 1,000,000-point series, next to SQLite (`sqliteChart` as above). */
