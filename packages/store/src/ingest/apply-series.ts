@@ -29,7 +29,7 @@ import {
   writeFieldRow,
   type FieldHandle,
 } from './field-access.js'
-import { selectBlock, selectFieldWithSeries, selectSeries } from './hot-statements.js'
+import { selectBlock, selectFieldWithSeries } from './hot-statements.js'
 
 type Append = Extract<Operation, { kind: 'appendFloats' | 'appendStrings' | 'appendFiles' }>
 type SeriesRow = Selectable<SeriesTable>
@@ -201,7 +201,7 @@ async function ensureFieldWithSeries(
   const found = (await selectFieldWithSeries(state.trx, state.objectId, pathId)).rows[0]
   if (!found) {
     const handle = await createField(state, path, pathId, type)
-    return { handle, series: await ensureSeries(state, handle, type) }
+    return { handle, series: await createSeries(state, handle, type) }
   }
   const { field_type, num, str, data, bytes, ...series } = found
   const handle = existingField(
@@ -210,7 +210,7 @@ async function ensureFieldWithSeries(
     { object_id: state.objectId, path_id: pathId, type: field_type, num, str, data, bytes },
     type,
   )
-  if (series.id === null) return { handle, series: await ensureSeries(state, handle, type) }
+  if (series.id === null) return { handle, series: await createSeries(state, handle, type) }
   return {
     handle,
     series: {
@@ -223,13 +223,12 @@ async function ensureFieldWithSeries(
   }
 }
 
-async function ensureSeries(
+/** The empty series row of a field that has none yet (ensureFieldWithSeries found it missing). */
+async function createSeries(
   state: BatchState,
   handle: FieldHandle,
   type: SeriesType,
 ): Promise<SeriesRow> {
-  const existing = (await selectSeries(state.trx, state.objectId, handle.pathId)).rows[0]
-  if (existing) return existing
   await state.trx
     .insertInto('series')
     .values({

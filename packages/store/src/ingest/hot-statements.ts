@@ -147,11 +147,6 @@ export const updateFieldRow = preparedStatement(
     sql`update fields set num = ${num}, str = ${str}, data = ${data}, bytes = ${bytes} where object_id = ${objectId} and path_id = ${pathId}`,
 )
 
-export const selectSeries = preparedStatement(
-  (objectId: string, pathId: number) =>
-    sql<SeriesTable>`select * from series where object_id = ${objectId} and path_id = ${pathId}`,
-)
-
 /** A field row with its series row joined (series columns null when there is none yet). */
 export type FieldWithSeries = { field_type: string } & Pick<
   FieldsTable,
