@@ -40,7 +40,11 @@ export const upsertWriterPosition = preparedStatement(
       on conflict (object_id, writer) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
 )
 
-export const savepoint = preparedStatement(() => sql`savepoint nereid_operation`)
+// Deferrable: where statements cost a round trip, it leaves with the operation's first read.
+// The release is not: it ends the operation, and a failure of a deferred write must show there.
+export const savepoint = preparedStatement(() => sql`savepoint nereid_operation`, {
+  deferrable: true,
+})
 export const releaseSavepoint = preparedStatement(() => sql`release savepoint nereid_operation`)
 export const rollbackToSavepoint = preparedStatement(
   () => sql`rollback to savepoint nereid_operation`,
@@ -103,6 +107,7 @@ export const finishBatchAtOnce = preparedStatement(
     select cast(${positionObjectId} as text), cast(${writer} as text), cast(${lastSeq} as bigint), cast(${positionNow} as bigint)
     where cast(${positioned} as integer) = 1
     on conflict (object_id, writer) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
+  { deferrable: true },
 )
 
 /** The three usage buckets a batch touches, in one statement. */
@@ -169,6 +174,7 @@ export const selectFieldWithSeries = preparedStatement(
 export const insertBlock = preparedStatement(
   (seriesId: number, blockNo: number, payload: Uint8Array) =>
     sql`insert into series_blocks (series_id, block_no, payload) values (${seriesId}, ${blockNo}, ${payload})`,
+  { deferrable: true },
 )
 
 export const replaceBlock = preparedStatement(
@@ -196,6 +202,7 @@ export const insertBlockStats = preparedStatement(
   ) =>
     sql`insert into series_block_stats (series_id, block_no, count, first_step, last_step, min_ts, max_ts, stats)
       values (${seriesId}, ${blockNo}, ${count}, ${firstStep}, ${lastStep}, ${minTs}, ${maxTs}, ${stats})`,
+  { deferrable: true },
 )
 
 export const replaceBlockStats = preparedStatement(
@@ -288,4 +295,5 @@ export const appendAtOnce = preparedStatement(
         next_block = ${nextBlock}, tail_count = ${tailCount} where id = ${seriesId}
     )
     update fields set num = ${num}, str = ${str}, data = ${data}, bytes = ${bytes} where object_id = ${objectId} and path_id = ${pathId}`,
+  { deferrable: true },
 )

@@ -8,6 +8,7 @@ import {
   type Transaction,
 } from 'kysely'
 import type { Database } from '../database.js'
+import { hintStatement } from './statement-hints.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -32,13 +33,16 @@ export function registerDirectRunner(db: Kysely<Database>, run: DirectRunner): v
  * about 30 µs; running an already compiled one about 5 µs, which is the difference between
  * a few hundred thousand and a million ingested points per second. The statement is written
  * once as a dialect-neutral `sql` template; its text is compiled once per database (the
- * dialect decides the placeholder syntax) and then run with new parameters each time.
+ * dialect decides the placeholder syntax) and then run with new parameters each time; drivers
+ * that can also have the database keep it parsed and planned do so (statement-hints.ts).
  *
  * Only for statements whose shape never depends on their arguments: no `sql.join`, no lists
- * of varying length.
+ * of varying length. `deferrable`: no caller reads the statement's answer, so a driver may send
+ * it later in the same transaction (statement-hints.ts).
  */
 export function preparedStatement<A extends unknown[], R = unknown>(
   build: (...args: A) => RawBuilder<R>,
+  { deferrable = false }: { deferrable?: boolean } = {},
 ): (executor: Executor, ...args: A) => Promise<QueryResult<R>> {
   const compiledByAdapter = new WeakMap<object, { sql: string; query: RawNode }>()
   return (executor, ...args) => {
@@ -48,6 +52,7 @@ export function preparedStatement<A extends unknown[], R = unknown>(
       const first = build(...args).compile(executor)
       checkParameters(first.parameters, args)
       compiled = { sql: first.sql, query: RawNode.createWithSql(first.sql) }
+      hintStatement(compiled.query, { deferrable })
       compiledByAdapter.set(key, compiled)
     }
     // Neither the template nor a new syntax node is built again: on a hot path those cost more

@@ -56,10 +56,23 @@ export function isConfigurationError(error: unknown): boolean {
   return code.startsWith('28') || code === '3D000' || code === '42501'
 }
 
-/** Deadlock or serialization failure: the transaction may simply be run again. */
+/**
+ * Deadlock or serialization failure, or a statement prepared on a connection before the schema
+ * changed under it: the transaction may simply be run again.
+ */
 export function isTransientConflict(error: unknown): boolean {
   const code = codeOf(error)
-  return code === '40P01' || code === '40001'
+  return code === '40P01' || code === '40001' || isStalePlan(error)
+}
+
+/** A prepared statement whose result columns changed since it was prepared (a migration). */
+export function isStalePlan(error: unknown): boolean {
+  const message = (error as DriverError | null)?.message
+  return (
+    codeOf(error) === '0A000' &&
+    typeof message === 'string' &&
+    message.includes('cached plan must not change result type')
+  )
 }
 
 /**

@@ -1,12 +1,4 @@
-import {
-  Kysely,
-  PostgresDialect,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type QueryCompiler,
-  type TransactionSettings,
-} from 'kysely'
+import { Kysely, PostgresDialect, type Dialect } from 'kysely'
 import pg from 'pg'
 import type { Database as Schema } from '../../database.js'
 import { createKyselyStore } from '../../kysely-store.js'
@@ -19,6 +11,7 @@ import {
 } from './postgres-config.js'
 import { mapDriverError, messageOf } from './postgres-errors.js'
 import { createPostgresLocks } from './postgres-locks.js'
+import { PipeliningPostgresDriver } from './pipelining-driver.js'
 
 const INT8_OID = 20
 const NUMERIC_OID = 1700
@@ -56,7 +49,11 @@ export function createPostgresStore(config: PostgresStoreConfig): Store {
     types,
     ...(frozen.schema === undefined ? {} : { options: `-c search_path=${frozen.schema}` }),
   }
-  const pool = watched(new pg.Pool({ ...poolConfig, max: frozen.maxConnections ?? 10 }))
+  // Pipeline mode: statements that need no answer of their own leave with the next one
+  // (pipelining-driver.ts).
+  const pool = watched(
+    new pg.Pool({ ...poolConfig, max: frozen.maxConnections ?? 10, pipeline: true }),
+  )
   const lockPool = watched(new pg.Pool({ ...poolConfig, max: 8 }))
   function watched(created: pg.Pool): pg.Pool {
     // An idle connection that loses its server emits 'error'; unheard, it would end the
@@ -67,9 +64,15 @@ export function createPostgresStore(config: PostgresStoreConfig): Store {
   }
 
   const mapError = (error: unknown) => mapDriverError(error, target)
-  const db = new Kysely<Schema>({
-    dialect: new ErrorMappingDialect(new PostgresDialect({ pool }), mapError),
-  })
+  // Kysely's PostgreSQL adapter, compiler and introspector, with a driver of our own.
+  const kyselyDialect = new PostgresDialect({ pool })
+  const dialect: Dialect = {
+    createAdapter: () => kyselyDialect.createAdapter(),
+    createQueryCompiler: () => kyselyDialect.createQueryCompiler(),
+    createIntrospector: (db) => kyselyDialect.createIntrospector(db),
+    createDriver: () => new PipeliningPostgresDriver(pool, mapError),
+  }
+  const db = new Kysely<Schema>({ dialect })
   const locks = createPostgresLocks(lockPool, frozen.schema ?? '', mapError)
   const store = createKyselyStore({
     db,
@@ -98,123 +101,3 @@ export function createPostgresStore(config: PostgresStoreConfig): Store {
     },
   }
 }
-
-/**
- * Kysely's PostgreSQL dialect with every driver error passed through `mapError`: the one
- * place where an unreachable database becomes SERVICE_UNAVAILABLE, whatever the query.
- */
-class ErrorMappingDialect implements Dialect {
-  readonly #inner: Dialect
-  readonly #mapError: (error: unknown) => unknown
-
-  constructor(inner: Dialect, mapError: (error: unknown) => unknown) {
-    this.#inner = inner
-    this.#mapError = mapError
-  }
-
-  createAdapter() {
-    return this.#inner.createAdapter()
-  }
-  createQueryCompiler(): QueryCompiler {
-    return this.#inner.createQueryCompiler()
-  }
-  createIntrospector(db: Kysely<unknown>) {
-    return this.#inner.createIntrospector(db)
-  }
-  createDriver(): Driver {
-    return new ErrorMappingDriver(this.#inner.createDriver(), this.#mapError)
-  }
-}
-
-class MappedConnection implements DatabaseConnection {
-  readonly inner: DatabaseConnection
-  readonly #mapError: (error: unknown) => unknown
-
-  constructor(inner: DatabaseConnection, mapError: (error: unknown) => unknown) {
-    this.inner = inner
-    this.#mapError = mapError
-  }
-
-  async executeQuery<R>(query: Parameters<DatabaseConnection['executeQuery']>[0]) {
-    try {
-      return await this.inner.executeQuery<R>(query)
-    } catch (error) {
-      throw this.#mapError(error)
-    }
-  }
-
-  async *streamQuery<R>(query: Parameters<DatabaseConnection['streamQuery']>[0], size?: number) {
-    try {
-      yield* this.inner.streamQuery<R>(query, size)
-    } catch (error) {
-      throw this.#mapError(error)
-    }
-  }
-}
-
-class ErrorMappingDriver implements Driver {
-  readonly #inner: Driver
-  readonly #mapError: (error: unknown) => unknown
-  readonly #connections = new WeakMap<DatabaseConnection, MappedConnection>()
-
-  constructor(inner: Driver, mapError: (error: unknown) => unknown) {
-    this.#inner = inner
-    this.#mapError = mapError
-  }
-
-  async #mapped<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work()
-    } catch (error) {
-      throw this.#mapError(error)
-    }
-  }
-
-  init() {
-    return this.#mapped(() => this.#inner.init())
-  }
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const inner = await this.#mapped(() => this.#inner.acquireConnection())
-    let connection = this.#connections.get(inner)
-    if (!connection) {
-      connection = new MappedConnection(inner, this.#mapError)
-      this.#connections.set(inner, connection)
-    }
-    return connection
-  }
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
-    return this.#mapped(() => this.#inner.beginTransaction(unwrap(connection), settings))
-  }
-  commitTransaction(connection: DatabaseConnection) {
-    return this.#mapped(() => this.#inner.commitTransaction(unwrap(connection)))
-  }
-  rollbackTransaction(connection: DatabaseConnection) {
-    return this.#mapped(() => this.#inner.rollbackTransaction(unwrap(connection)))
-  }
-  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    return this.#mapped(() => this.#inner.savepoint!(unwrap(connection), name, compile))
-  }
-  rollbackToSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ) {
-    return this.#mapped(() => this.#inner.rollbackToSavepoint!(unwrap(connection), name, compile))
-  }
-  releaseSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ) {
-    return this.#mapped(() => this.#inner.releaseSavepoint!(unwrap(connection), name, compile))
-  }
-  releaseConnection(connection: DatabaseConnection) {
-    return this.#inner.releaseConnection(unwrap(connection))
-  }
-  destroy() {
-    return this.#inner.destroy()
-  }
-}
-
-const unwrap = (connection: DatabaseConnection): DatabaseConnection =>
-  connection instanceof MappedConnection ? connection.inner : connection
