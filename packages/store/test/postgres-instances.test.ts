@@ -132,6 +132,50 @@ describe('postgres: several instances on one database', () => {
     expect(again.results).toEqual([{ ok: true, duplicate: true }])
     expect((await second.series.page(run.id, 'x', { limit: 10 }))?.total).toBe(2)
   })
+
+  it('reads what the batch it waited for committed: a retry that arrives mid-commit is applied once', async () => {
+    const run = await createRun(first, project.id, 6_000)
+    await first.ingest.applyBatch(
+      run.id,
+      {
+        writer: 'mid-commit',
+        seq: 1,
+        operations: prepare([{ op: 'appendFloats', path: 'y', steps: [1], values: [1] }]),
+      },
+      { now: 6_001 },
+    )
+    // Batch 2, still applying on another instance: it holds the run's row and has written its
+    // point, the run's totals and its writer position, not yet committed.
+    const original = new pg.Client({
+      connectionString: server.url,
+      options: `-c search_path=${schema}`,
+    })
+    await original.connect()
+    await original.query('begin')
+    await original.query('select id from objects where id = $1 for update', [run.id])
+    await original.query('update objects set modified_at = 6002 where id = $1', [run.id])
+    await original.query('update series set last_step = 2, count = 2 where object_id = $1', [
+      run.id,
+    ])
+    await original.query(
+      'update writer_positions set last_seq = 2 where object_id = $1 and writer = $2',
+      [run.id, 'mid-commit'],
+    )
+    // Its retry, through this instance, waits for the run's row; batch 2 commits meanwhile.
+    const retry = second.ingest.applyBatch(
+      run.id,
+      {
+        writer: 'mid-commit',
+        seq: 2,
+        operations: prepare([{ op: 'appendFloats', path: 'y', steps: [2], values: [2] }]),
+      },
+      { now: 6_003 },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await original.query('commit')
+    await original.end()
+    expect((await retry).results).toEqual([{ ok: true, duplicate: true }])
+  })
 })
 
 describe('postgres: locks across instances', () => {

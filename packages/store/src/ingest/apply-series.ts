@@ -190,7 +190,8 @@ export async function applyConfigFloatSeries(
 
 /**
  * The series field at `path` and its series row, created when missing. An existing field and
- * its series are read in one statement: on PostgreSQL one round trip per append less.
+ * its series are read in one statement (for a batch's first operation, with the batch's
+ * target: BatchState.takePrefetchedField): on PostgreSQL one round trip per append less.
  */
 async function ensureFieldWithSeries(
   state: BatchState,
@@ -198,7 +199,11 @@ async function ensureFieldWithSeries(
   type: SeriesType,
 ): Promise<{ handle: FieldHandle; series: SeriesRow }> {
   const pathId = await state.paths.intern(state.projectId, path)
-  const found = (await selectFieldWithSeries(state.trx, state.objectId, pathId)).rows[0]
+  const prefetched = state.takePrefetchedField(path)
+  const found =
+    prefetched !== null
+      ? prefetched.row
+      : (await selectFieldWithSeries(state.trx, state.objectId, pathId)).rows[0]
   if (!found) {
     const handle = await createField(state, path, pathId, type)
     return { handle, series: await createSeries(state, handle, type) }

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Database, ObjectsTable } from '../database.js'
 import type { PathSession } from '../queries/path-registry.js'
 import type { StoreAppend } from './append-store.js'
+import type { FieldWithSeries } from './hot-statements.js'
 import type { TailBlockCache } from './tail-block-cache.js'
 
 export type ByteKind = 'fields' | 'series' | 'files'
@@ -37,6 +38,7 @@ export class BatchState {
   readonly tails: TailBlockCache | null
   /** How this store writes what ends an append (append-store.ts). */
   readonly storeAppend: StoreAppend
+  #prefetched: { path: string; row: FieldWithSeries | undefined } | null = null
   #operation: Deltas = zero()
   #batch: Deltas = zero()
   #changed = false
@@ -56,6 +58,21 @@ export class BatchState {
     this.now = now
     this.tails = tails
     this.storeAppend = storeAppend
+  }
+
+  /**
+   * The field and series at `path` as the batch's first read found them (undefined: no field),
+   * for the first operation to use instead of reading them again; null forgets it.
+   */
+  prefetchField(path: string | null, row?: FieldWithSeries): void {
+    this.#prefetched = path === null ? null : { path, row }
+  }
+
+  /** The prefetched field and series of `path`, once; null when there is none to use. */
+  takePrefetchedField(path: string): { row: FieldWithSeries | undefined } | null {
+    const prefetched = this.#prefetched
+    this.#prefetched = null
+    return prefetched !== null && prefetched.path === path ? prefetched : null
   }
 
   get objectId(): string {

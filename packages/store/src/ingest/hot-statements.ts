@@ -7,7 +7,7 @@ import { preparedStatement } from '../queries/prepared-statement.js'
  * prepared-statement.ts for why). Plain SQL that SQLite and PostgreSQL both accept.
  */
 
-export interface BatchTarget extends ObjectsTable {
+export interface BatchTarget extends ObjectsTable, FirstFieldColumns {
   project_key: string
   project_storage_limit_bytes: number | null
   /** The writer's last applied sequence number; null when it has written nothing yet. */
@@ -15,24 +15,95 @@ export interface BatchTarget extends ObjectsTable {
 }
 
 /**
- * The object a batch writes to, its project's key and limit, and where the batch's writer
- * stands (`writer` null when the batch names none): one round trip. `lock` keeps the object's
- * row locked until the batch commits (adapter.lockRowsForUpdate): batches for one object from
- * several server processes then run one after the other.
+ * The object a batch writes to, its project's key and limit, where the batch's writer stands
+ * (`writer` null when the batch names none), and the field and series at `firstPath` (null:
+ * none), which the batch's first operation writes: one round trip.
  */
-function batchTargetStatement(lock: boolean) {
-  return preparedStatement(
-    (writer: string | null, objectId: string) =>
-      sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes,
-      w.last_seq as writer_last_seq
+export const selectBatchTarget = preparedStatement(
+  (writer: string | null, firstPath: string | null, objectId: string) =>
+    sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes,
+      w.last_seq as writer_last_seq, pa.id as first_path_id, f.type as first_field_type, f.num as first_num,
+      f.str as first_str, f.data as first_data, f.bytes as first_bytes, s.id as first_series_id,
+      s.type as first_series_type, s.count as first_count, s.finite_count as first_finite_count,
+      s.first_step as first_first_step, s.last_step as first_last_step, s.last_ts as first_last_ts,
+      s.min as first_min, s.max as first_max, s.sum as first_sum, s.sum_sq as first_sum_sq,
+      s.last_value as first_last_value, s.config as first_config, s.next_block as first_next_block,
+      s.tail_count as first_tail_count
       from objects o inner join projects p on p.id = o.project_id
       left join writer_positions w on w.object_id = o.id and w.writer = ${writer}
-      where o.id = ${objectId}${lock ? sql` for update of o` : sql``}`,
-  )
+      left join paths pa on pa.project_id = o.project_id and pa.path = ${firstPath}
+      left join fields f on f.object_id = o.id and f.path_id = pa.id
+      left join series s on s.object_id = o.id and s.path_id = pa.id
+      where o.id = ${objectId}`,
+)
+
+/**
+ * Keeps the object's row locked until the batch commits, where writers run in parallel
+ * (adapter.lockRowsForUpdate): batches for one object from several server processes then run
+ * one after the other. A statement of its own before selectBatchTarget, so that the read starts
+ * once the lock is held and sees everything the batch it waited for committed (each statement
+ * reads the latest commits), rather than relying on how the database re-checks the joined rows
+ * of a row it had to wait for. Deferrable: it leaves with the read, no round trip of its own.
+ */
+export const lockBatchObject = preparedStatement(
+  (objectId: string) => sql`select id from objects where id = ${objectId} for update`,
+  { deferrable: true },
+)
+
+/** selectFieldWithSeries's columns as the batch target read carries them, prefixed. */
+interface FirstFieldColumns {
+  first_path_id: number | null
+  first_field_type: string | null
+  first_num: number | null
+  first_str: string | null
+  first_data: string | null
+  first_bytes: number | null
+  first_series_id: number | null
+  first_series_type: string | null
+  first_count: number | null
+  first_finite_count: number | null
+  first_first_step: number | null
+  first_last_step: number | null
+  first_last_ts: number | null
+  first_min: number | null
+  first_max: number | null
+  first_sum: number | null
+  first_sum_sq: number | null
+  first_last_value: string | null
+  first_config: string | null
+  first_next_block: number | null
+  first_tail_count: number | null
 }
 
-export const selectBatchTarget = batchTargetStatement(false)
-export const selectBatchTargetForUpdate = batchTargetStatement(true)
+/**
+ * The first path's field and series as selectFieldWithSeries would read them: undefined when
+ * the object has no field there.
+ */
+export function firstFieldOf(target: BatchTarget): FieldWithSeries | undefined {
+  if (target.first_field_type === null) return undefined
+  return {
+    field_type: target.first_field_type,
+    num: target.first_num,
+    str: target.first_str,
+    data: target.first_data,
+    bytes: target.first_bytes ?? 0,
+    id: target.first_series_id,
+    type: target.first_series_type,
+    count: target.first_count ?? 0,
+    finite_count: target.first_finite_count ?? 0,
+    first_step: target.first_first_step,
+    last_step: target.first_last_step,
+    last_ts: target.first_last_ts,
+    min: target.first_min,
+    max: target.first_max,
+    sum: target.first_sum ?? 0,
+    sum_sq: target.first_sum_sq ?? 0,
+    last_value: target.first_last_value,
+    config: target.first_config,
+    next_block: target.first_next_block ?? 0,
+    tail_count: target.first_tail_count ?? 0,
+  } as FieldWithSeries
+}
 
 export const upsertWriterPosition = preparedStatement(
   (objectId: string, writer: string, lastSeq: number, now: number) =>

@@ -25,11 +25,12 @@ import {
   addBatchUsage,
   finishBatchAtOnce,
   finishObject,
+  firstFieldOf,
   releaseSavepoint,
   rollbackToSavepoint,
   savepoint,
+  lockBatchObject,
   selectBatchTarget,
-  selectBatchTargetForUpdate,
   selectProjectBytes,
   upsertWriterPosition,
 } from './hot-statements.js'
@@ -42,8 +43,11 @@ import {
  * group-commit.ts) before the caller acknowledges it.
  */
 export function createIngest(context: StoreContext): Ingest {
-  const selectTarget = context.adapter.lockRowsForUpdate
-    ? selectBatchTargetForUpdate
+  const selectTarget: typeof selectBatchTarget = context.adapter.lockRowsForUpdate
+    ? async (trx, writer, firstPath, objectId) => {
+        await lockBatchObject(trx, objectId)
+        return selectBatchTarget(trx, writer, firstPath, objectId)
+      }
     : selectBatchTarget
   // Other processes may rewrite a series behind a cached tail where writers run in parallel.
   const tails = context.adapter.supportsConcurrentWriters ? null : new TailBlockCache()
@@ -118,7 +122,17 @@ async function applyBatchIn(
   const writer = batch.writer
   const firstSeq = batch.seq
   const tracked = writer !== undefined && firstSeq !== undefined
-  const object = (await selectTarget(trx, tracked ? writer : null, objectId)).rows[0]
+  // The first operation's field and series come with the object when it appends to a series:
+  // on PostgreSQL one round trip less for the batches training scripts send most.
+  const first = batch.operations[0]
+  const firstPath =
+    first !== undefined &&
+    (first.kind === 'appendFloats' ||
+      first.kind === 'appendStrings' ||
+      first.kind === 'appendFiles')
+      ? first.path
+      : null
+  const object = (await selectTarget(trx, tracked ? writer : null, firstPath, objectId)).rows[0]
   if (!object) {
     throw new NereidError('OBJECT_NOT_FOUND', `object ${objectId} not found`, { objectId })
   }
@@ -137,9 +151,12 @@ async function applyBatchIn(
   const lastSeq = tracked ? Number(object.writer_last_seq ?? 0) : null
 
   const state = new BatchState(trx, paths, object, project, now, { tails, storeAppend })
+  if (firstPath !== null) state.prefetchField(firstPath, firstFieldOf(object))
   const results: OperationResult[] = []
   for (let i = 0; i < batch.operations.length; i++) {
     const operation = batch.operations[i]!
+    // Read before any operation ran: only the first one may use it.
+    if (i === 1) state.prefetchField(null)
     if (lastSeq !== null && firstSeq! + i <= lastSeq) {
       results.push({ ok: true, duplicate: true })
       continue
