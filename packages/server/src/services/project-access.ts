@@ -1,6 +1,6 @@
 import { NereidError, type Project, type Workspace } from '@nereid/core'
 import type { ProjectRole, Store, WorkspaceRole } from '@nereid/store'
-import type { Principal } from './token-service.js'
+import type { Principal, ProjectRoles } from './token-service.js'
 
 /** What a caller wants to do with a project: read it, write to it, or manage it. */
 export type ProjectAccess = 'read' | 'write' | 'admin'
@@ -33,11 +33,13 @@ export async function projectRole(
   store: Store,
   principal: Principal | null,
   project: Project,
+  /** The principal's roles, when already read (TokenService.authenticateForProject). */
+  known?: ProjectRoles,
 ): Promise<ProjectRole | null> {
   if (principal?.user.isAdmin) return 'owner'
   let role: ProjectRole | null = null
   if (principal) {
-    const access = await store.members.access(project.id, principal.user.id)
+    const access = known ?? (await store.members.access(project.id, principal.user.id))
     if (workspaceRoleAtLeast(access.workspaceRole, 'admin')) return 'owner'
     role = access.projectRole
     if (role === null && access.workspaceRole !== null && project.visibility !== 'private') {
@@ -60,8 +62,9 @@ export async function authorizeProject(
   project: Project | null,
   access: ProjectAccess,
   name: string,
+  known?: ProjectRoles,
 ): Promise<Project> {
-  const role = project ? await projectRole(store, principal, project) : null
+  const role = project ? await projectRole(store, principal, project, known) : null
   if (project && projectRoleAtLeast(role, NEEDED[access])) return project
   if (!principal) throw authenticationRequired()
   if (!project || role === null) {

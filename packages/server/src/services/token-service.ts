@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { decodeApiToken, encodeApiToken, NereidError } from '@nereid/core'
-import type { Store, User, ApiTokenRecord } from '@nereid/store'
+import { decodeApiToken, encodeApiToken, NereidError, type Project } from '@nereid/core'
+import type { ApiTokenRecord, ProjectRole, Store, User, WorkspaceRole } from '@nereid/store'
 
 /**
  * Who a request acts as. `user` is a person or a service account (kind 'serviceAccount', named
@@ -13,6 +13,12 @@ export interface Principal {
   user: User
   token: ApiTokenRecord | null
   session?: { idHash: string; csrfToken: string }
+}
+
+/** A caller's roles in a project's workspace and in the project itself (null: none). */
+export interface ProjectRoles {
+  workspaceRole: WorkspaceRole | null
+  projectRole: ProjectRole | null
 }
 
 /** A principal that authenticated with an API token (directly or through a Neptune JWT). */
@@ -94,6 +100,47 @@ export class TokenService {
 
   /** The principal behind a token, or a TOKEN_INVALID error that says what to do. */
   async authenticate(token: string, now: number): Promise<TokenPrincipal> {
+    const found = await this.#store.accounts.findApiToken(this.#secretHashOf(token))
+    if (!found) throw tokenInvalid()
+    await this.#touch(found, now)
+    return found
+  }
+
+  /**
+   * authenticate, for a request to a project route: the token, the project the route names and
+   * the caller's roles there are read at once. `project` is null when it does not exist.
+   */
+  async authenticateForProject(
+    token: string,
+    now: number,
+    workspaceName: string,
+    projectName: string,
+  ): Promise<{ principal: TokenPrincipal; project: Project | null; roles: ProjectRoles }> {
+    const found = await this.#store.accounts.findApiTokenWithProject(
+      this.#secretHashOf(token),
+      workspaceName,
+      projectName,
+    )
+    if (!found.credential) throw tokenInvalid()
+    await this.#touch(found.credential, now)
+    return {
+      principal: found.credential,
+      project: found.project,
+      roles: { workspaceRole: found.workspaceRole, projectRole: found.projectRole },
+    }
+  }
+
+  /** Whether `token` has the shape of an API token (it may still be unknown or revoked). */
+  recognizes(token: string): boolean {
+    try {
+      this.#secretHashOf(token)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  #secretHashOf(token: string): string {
     let secretHash = this.#secretHashes.get(token)
     if (secretHash === undefined) {
       let secret: string
@@ -109,12 +156,10 @@ export class TokenService {
       if (this.#secretHashes.size >= 1_000) this.#secretHashes.clear()
       this.#secretHashes.set(token, secretHash)
     }
-    const found = await this.#store.accounts.findApiToken(secretHash)
-    if (!found)
-      throw new NereidError(
-        'TOKEN_INVALID',
-        'the API token is invalid or revoked; create a new one',
-      )
+    return secretHash
+  }
+
+  async #touch(found: TokenPrincipal, now: number): Promise<void> {
     // Recording every use would turn each read into a write; once a minute is plenty for
     // "last used".
     const last = this.#touched.get(found.token.id) ?? 0
@@ -123,8 +168,11 @@ export class TokenService {
       this.#touched.set(found.token.id, now)
       await this.#store.accounts.touchApiToken(found.token.id, now)
     }
-    return found
   }
+}
+
+function tokenInvalid(): NereidError {
+  return new NereidError('TOKEN_INVALID', 'the API token is invalid or revoked; create a new one')
 }
 
 function newSecret(): string {

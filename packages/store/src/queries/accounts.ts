@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { ConflictError, NotFoundError, ValidationError } from '@nereid/core'
 import { sql, type Kysely } from 'kysely'
 import type { Database, UsersTable } from '../database.js'
-import type { AccountStore } from '../store.js'
+import type { AccountStore, ProjectRole, WorkspaceRole } from '../store.js'
 import { preparedStatement } from './prepared-statement.js'
-import { toApiToken, toUser } from './rows.js'
+import { toApiToken, toProject, toUser } from './rows.js'
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
@@ -23,6 +23,53 @@ const selectLiveToken = preparedStatement(
     t.created_at as token_created_at, t.last_used_at as token_last_used_at
     from api_tokens t inner join users u on u.id = t.user_id
     where t.secret_hash = ${secretHash} and t.revoked_at is null and u.deactivated_at is null`,
+)
+
+// Project routes called with an API token start here: token, owner, project and roles at once.
+// Each side is a derived table of at most one row, so a missing token or project still yields
+// the other.
+const selectTokenWithProject = preparedStatement(
+  (secretHash: string, workspaceName: string, projectName: string) =>
+    sql<
+      Partial<UsersTable> & {
+        token_id: string | null
+        token_user_id: string | null
+        token_name: string | null
+        token_created_at: number | null
+        token_last_used_at: number | null
+        project_id: string | null
+        project_workspace_id: string
+        project_name: string
+        project_key: string
+        project_description: string
+        project_visibility: string
+        project_storage_limit_bytes: number | null
+        project_next_run_number: number
+        project_metadata_object_id: string
+        project_created_at: number
+        workspace_name: string
+        workspace_role: string | null
+        project_role: string | null
+      }
+    >`select tu.*, pw.*, wm.role as workspace_role, pm.role as project_role
+    from (select 1 as one) anchor
+    left join (
+      select u.*, t.id as token_id, t.user_id as token_user_id, t.name as token_name,
+        t.created_at as token_created_at, t.last_used_at as token_last_used_at
+      from api_tokens t inner join users u on u.id = t.user_id
+      where t.secret_hash = ${secretHash} and t.revoked_at is null and u.deactivated_at is null
+    ) tu on 1 = 1
+    left join (
+      select p.id as project_id, p.workspace_id as project_workspace_id, p.name as project_name,
+        p.key as project_key, p.description as project_description, p.visibility as project_visibility,
+        p.storage_limit_bytes as project_storage_limit_bytes, p.next_run_number as project_next_run_number,
+        p.metadata_object_id as project_metadata_object_id, p.created_at as project_created_at,
+        w.name as workspace_name
+      from projects p inner join workspaces w on w.id = p.workspace_id
+      where w.name = ${workspaceName} and p.name = ${projectName}
+    ) pw on 1 = 1
+    left join workspace_members wm on wm.workspace_id = pw.project_workspace_id and wm.user_id = tu.id
+    left join project_members pm on pm.project_id = pw.project_id and pm.user_id = tu.id`,
 )
 
 export function createAccountStore(db: Kysely<Database>): AccountStore {
@@ -109,6 +156,49 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
           revoked_at: null,
         }),
         user: toUser(row),
+      }
+    },
+    async findApiTokenWithProject(secretHash, workspaceName, projectName) {
+      const row = (await selectTokenWithProject(db, secretHash, workspaceName, projectName))
+        .rows[0]!
+      const credential =
+        row.token_id === null || row.token_id === undefined
+          ? null
+          : {
+              token: toApiToken({
+                id: row.token_id,
+                user_id: row.token_user_id!,
+                name: row.token_name!,
+                secret_hash: secretHash,
+                created_at: row.token_created_at!,
+                last_used_at: row.token_last_used_at,
+                revoked_at: null,
+              }),
+              user: toUser(row as UsersTable),
+            }
+      const project =
+        row.project_id === null || row.project_id === undefined
+          ? null
+          : toProject(
+              {
+                id: row.project_id,
+                workspace_id: row.project_workspace_id,
+                name: row.project_name,
+                key: row.project_key,
+                description: row.project_description,
+                visibility: row.project_visibility,
+                storage_limit_bytes: row.project_storage_limit_bytes,
+                next_run_number: row.project_next_run_number,
+                metadata_object_id: row.project_metadata_object_id,
+                created_at: row.project_created_at,
+              },
+              row.workspace_name,
+            )
+      return {
+        credential,
+        project,
+        workspaceRole: credential && project ? (row.workspace_role as WorkspaceRole | null) : null,
+        projectRole: credential && project ? (row.project_role as ProjectRole | null) : null,
       }
     },
     async touchApiToken(id, now) {

@@ -33,6 +33,67 @@ export function defineAccountCases(context: ConformanceContext): void {
       await store.close()
     })
 
+    it("reads a token, the project a request names and the owner's roles there at once", async () => {
+      const store = await context.createStore()
+      await store.accounts.createUser({ username: 'alice', isAdmin: false, now: 1 })
+      const bob = await store.accounts.createUser({ username: 'bob', isAdmin: false, now: 1 })
+      const token = await store.accounts.createApiToken({
+        userId: bob.id,
+        name: 'ci',
+        secretHash: 'h1',
+        now: 2,
+      })
+      const team = await store.workspaces.create({ name: 'team', now: 3 })
+      const project = await store.projects.create({
+        workspaceId: team.id,
+        name: 'vision',
+        key: 'CLS',
+        owner: 'alice',
+        now: 4,
+      })
+      const found = await store.accounts.findApiTokenWithProject('h1', 'team', 'vision')
+      expect(found.credential?.token.id).toBe(token.id)
+      expect(found.credential?.user).toEqual(await store.accounts.getUser(bob.id))
+      expect(found.project).toEqual(await store.projects.get('team', 'vision'))
+      expect({ workspace: found.workspaceRole, project: found.projectRole }).toEqual({
+        workspace: null,
+        project: null,
+      })
+
+      await store.workspaces.addMember({
+        workspaceId: team.id,
+        userId: bob.id,
+        role: 'member',
+        now: 5,
+      })
+      await store.members.setProjectRole({
+        projectId: project.id,
+        userId: bob.id,
+        role: 'contributor',
+        now: 6,
+      })
+      const member = await store.accounts.findApiTokenWithProject('h1', 'team', 'vision')
+      expect({ workspace: member.workspaceRole, project: member.projectRole }).toEqual(
+        await store.members
+          .access(project.id, bob.id)
+          .then((access) => ({ workspace: access.workspaceRole, project: access.projectRole })),
+      )
+      expect(member.projectRole).toBe('contributor')
+
+      // Each half is found without the other, and roles only with both.
+      const noProject = await store.accounts.findApiTokenWithProject('h1', 'team', 'missing')
+      expect(noProject).toMatchObject({ project: null, workspaceRole: null, projectRole: null })
+      expect(noProject.credential?.token.id).toBe(token.id)
+      const noToken = await store.accounts.findApiTokenWithProject('h2', 'team', 'vision')
+      expect(noToken).toMatchObject({ credential: null, workspaceRole: null, projectRole: null })
+      expect(noToken.project?.id).toBe(project.id)
+      await store.accounts.revokeApiToken(token.id, 7)
+      expect(
+        (await store.accounts.findApiTokenWithProject('h1', 'team', 'vision')).credential,
+      ).toBeNull()
+      await store.close()
+    })
+
     it('rejects a second user with the same name', async () => {
       const store = await context.createStore()
       await store.accounts.createUser({ username: 'bob', isAdmin: false, now: 1 })
