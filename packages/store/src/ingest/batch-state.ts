@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely'
-import type { Database, ObjectsTable } from '../database.js'
+import type { Database } from '../database.js'
 import type { PathSession } from '../queries/path-registry.js'
 import type { StoreAppend } from './append-store.js'
-import type { FieldWithSeries } from './hot-statements.js'
+import type { BatchObject, FieldWithSeries } from './hot-statements.js'
 import type { TailBlockCache } from './tail-block-cache.js'
 
 export type ByteKind = 'fields' | 'series' | 'files'
@@ -31,7 +31,7 @@ const zero = (): Deltas => ({ fieldCount: 0, fields: 0, series: 0, files: 0 })
 export class BatchState {
   readonly trx: Transaction<Database>
   readonly paths: PathSession
-  readonly object: ObjectsTable
+  readonly object: BatchObject
   readonly project: BatchProject
   readonly now: number
   /** Decoded tail blocks of series, where this store keeps them (one writer process). */
@@ -46,7 +46,7 @@ export class BatchState {
   constructor(
     trx: Transaction<Database>,
     paths: PathSession,
-    object: ObjectsTable,
+    object: BatchObject,
     project: BatchProject,
     now: number,
     { tails, storeAppend }: { tails: TailBlockCache | null; storeAppend: StoreAppend },

@@ -7,7 +7,13 @@ import { preparedStatement } from '../queries/prepared-statement.js'
  * prepared-statement.ts for why). Plain SQL that SQLite and PostgreSQL both accept.
  */
 
-export interface BatchTarget extends ObjectsTable, FirstFieldColumns {
+/** What the applier needs of the object a batch writes to. */
+export type BatchObject = Pick<
+  ObjectsTable,
+  'id' | 'project_id' | 'kind' | 'short_id' | 'custom_run_id' | 'trashed_at' | 'field_count'
+>
+
+export interface BatchTarget extends BatchObject, FirstFieldColumns {
   project_key: string
   project_storage_limit_bytes: number | null
   /** The writer's last applied sequence number; null when it has written nothing yet. */
