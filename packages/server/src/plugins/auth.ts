@@ -1,7 +1,7 @@
 import { NereidError, type Project, type Workspace } from '@nereid/core'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Store, WorkspaceRole } from '@nereid/store'
-import type { Principal, TokenService } from '../services/token-service.js'
+import type { Principal, ProjectRoles, TokenService } from '../services/token-service.js'
 import {
   authenticationRequired,
   authorizeProject,
@@ -109,55 +109,43 @@ export function registerAuth(
       permission === 'project:read' ||
       permission === 'project:write' ||
       permission === 'project:admin'
-    const needed =
-      permission === 'project:read' ? 'read' : permission === 'project:write' ? 'write' : 'admin'
-    // An API token to a project route: the token, the project and the caller's roles there are
-    // read in one statement (the resolvers added before the token's own pass API tokens on).
-    const apiToken = projectScoped ? apiTokenOf(request, tokens) : null
-    if (apiToken !== null && params.workspace && params.project) {
-      const { principal, project, roles } = await tokens.authenticateForProject(
-        apiToken,
-        now(),
-        params.workspace,
-        params.project,
-      )
+    if (projectScoped) {
+      if (!params.workspace || !params.project) {
+        throw new Error(`route ${request.routeOptions.url} has no :workspace/:project`)
+      }
+      const name = `${params.workspace}/${params.project}`
+      const needed =
+        permission === 'project:read' ? 'read' : permission === 'project:write' ? 'write' : 'admin'
+      const apiToken = apiTokenOf(request, tokens)
+      let principal: Principal | null
+      let project: Project | null
+      let roles: ProjectRoles | undefined
+      if (apiToken !== null) {
+        // The token, the project and the caller's roles there in one statement (the
+        // resolvers added before the token's own pass API tokens on).
+        ;({ principal, project, roles } = await tokens.authenticateForProject(
+          apiToken,
+          now(),
+          params.workspace,
+          params.project,
+        ))
+      } else {
+        // The project is read while the credentials are checked (on PostgreSQL on a second
+        // connection: one round trip less). Nothing of it is used, or can show in an answer,
+        // before the caller is known.
+        const projectRead = store.projects.get(params.workspace, params.project)
+        projectRead.catch(() => undefined)
+        principal = await identify(request)
+        if (principal) sessions.checkCsrf(request, principal)
+        project = await projectRead
+      }
       request.principal = principal
-      request.project = await authorizeProject(
-        store,
-        principal,
-        project,
-        needed,
-        `${params.workspace}/${params.project}`,
-        roles,
-      )
+      request.project = await authorizeProject(store, principal, project, needed, name, roles)
       return
     }
-    // The project is read while the credentials are checked (on PostgreSQL on a second
-    // connection: one round trip less on every project route). Nothing of it is used, or
-    // can show in an answer, before the caller is known.
-    const projectRead =
-      projectScoped && params.workspace && params.project
-        ? store.projects.get(params.workspace, params.project)
-        : null
-    projectRead?.catch(() => undefined)
     const principal = await identify(request)
     request.principal = principal
     if (principal) sessions.checkCsrf(request, principal)
-
-    if (projectScoped) {
-      if (!projectRead) {
-        throw new Error(`route ${request.routeOptions.url} has no :workspace/:project`)
-      }
-      const project = await projectRead
-      request.project = await authorizeProject(
-        store,
-        principal,
-        project,
-        needed,
-        `${params.workspace}/${params.project}`,
-      )
-      return
-    }
     if (!principal) throw authenticationRequired()
     if (permission === 'admin' && !principal.user.isAdmin) {
       throw new NereidError('FORBIDDEN', 'this needs a server administrator')
