@@ -27,8 +27,9 @@ export interface BatchTarget extends BatchObject, FirstFieldColumns {
  */
 export const selectBatchTarget = preparedStatement(
   (writer: string | null, firstPath: string | null, objectId: string) =>
-    sql<BatchTarget>`select o.*, p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes,
-      w.last_seq as writer_last_seq, pa.id as first_path_id, f.type as first_field_type, f.num as first_num,
+    sql<BatchTarget>`select o.id, o.project_id, o.kind, o.short_id, o.custom_run_id, o.trashed_at, o.field_count,
+      p.key as project_key, p.storage_limit_bytes as project_storage_limit_bytes,
+      w.last_seq as writer_last_seq, f.type as first_field_type, f.num as first_num,
       f.str as first_str, f.data as first_data, f.bytes as first_bytes, s.id as first_series_id,
       s.type as first_series_type, s.count as first_count, s.finite_count as first_finite_count,
       s.first_step as first_first_step, s.last_step as first_last_step, s.last_ts as first_last_ts,
@@ -58,7 +59,6 @@ export const lockBatchObject = preparedStatement(
 
 /** selectFieldWithSeries's columns as the batch target read carries them, prefixed. */
 interface FirstFieldColumns {
-  first_path_id: number | null
   first_field_type: string | null
   first_num: number | null
   first_str: string | null

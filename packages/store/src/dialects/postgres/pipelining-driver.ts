@@ -19,7 +19,7 @@ import { isStalePlan } from './postgres-errors.js'
  * sends what needs no answer of its own with the next statement that does:
  * - BEGIN goes out with a transaction's first statement, and not at all when the transaction
  *   runs none;
- * - inside a transaction, deferrable statements (deferrable-statements.ts) wait for the next
+ * - inside a transaction, deferrable statements (statement-hints.ts) wait for the next
  *   statement whose answer is awaited, or for COMMIT, and leave with it in one write.
  * Each statement keeps its own Sync, so the database answers each on its own; the first
  * error among them is the one reported, and the transaction then fails as a whole.
@@ -188,7 +188,7 @@ class PipelinedConnection implements DatabaseConnection {
 
   #failed(error: unknown): unknown {
     // A statement this connection prepared before a migration changed the columns it returns
-    // (`select o.*`) fails until the connection forgets it: the connection leaves the pool, and
+    // (`select *`) fails until the connection forgets it: the connection leaves the pool, and
     // the transaction runs again on a fresh one (isTransientConflict).
     if (isStalePlan(error)) this.#discarded = true
     return this.#mapError(error)
